@@ -1,0 +1,301 @@
+"""HTML -> ordered text blocks that keep their structural place in the page.
+
+A *block* is the text one block-level element holds directly (its inline descendants
+included, its block-level descendants not), so a paragraph, a list item, a heading or a
+table cell each become one block. Every element becomes a *node* with its tag and its
+class/id tokens; a block points at the node that owns it, and nodes point at their parent,
+so a template model can name the same place on another page of the site.
+
+    >>> page = parse_page('<div class="post-17"><p>Hello <a href="/x">you</a></p></div>')
+    >>> [(b.text, b.link_chars) for b in page.blocks]
+    [('Hello you', 3)]
+    >>> node = page.nodes[page.blocks[0].node]
+    >>> node.tag, page.nodes[node.parent].tokens
+    ('p', ('.post-0',))
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml import html as lxml_html
+
+logger = logging.getLogger(__name__)
+
+# Elements whose text a reader never sees as prose.
+_SKIPPED_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object",
+        "embed", "select", "option", "textarea", "head", "math", "video", "audio", "map",
+        "button",
+    }
+)  # fmt: skip
+# Elements that start a new block of text.
+_BLOCK_TAGS = frozenset(
+    {
+        "html", "body", "p", "div", "section", "article", "main", "aside", "header", "footer",
+        "nav", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+        "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "blockquote", "pre", "figure",
+        "figcaption", "form", "fieldset", "legend", "address", "center", "hr", "details",
+        "summary", "hgroup", "menu", "dialog", "frame", "frameset", "noframes",
+    }
+)  # fmt: skip
+# Inline elements whose attributes metadata needs.
+_INLINE_DATA_TAGS = frozenset({"img", "time", "link", "meta"})
+_WS = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+_TOKEN_SPLIT = re.compile(r"[\s]+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_MAX_TOKEN_LEN = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One block-level element: tag, normalized id/class tokens, parent node (-1 at root).
+
+    Inline elements (``a``, ``span``, ``b``...) are not nodes: their text belongs to the
+    block of the block-level element around them.
+    """
+
+    tag: str
+    tokens: tuple[str, ...]
+    parent: int
+
+
+@dataclass(slots=True)
+class Block:
+    """The text an element holds directly, with how much of it is link text."""
+
+    text: str
+    node: int
+    link_chars: int
+    index: int = 0
+
+    @property
+    def link_ratio(self) -> float:
+        """Share of the block's characters that sit inside links."""
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+@dataclass(slots=True)
+class Page:
+    """A parsed page: its nodes, blocks, links and the head data metadata needs."""
+
+    nodes: list[Node] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    title: str = ""
+    lang: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    canonical: str = ""
+    json_ld: list[str] = field(default_factory=list)
+    images: list[tuple[int, str, str]] = field(default_factory=list)
+    times: list[tuple[int, str]] = field(default_factory=list)
+
+    def ancestors(self, node: int) -> list[int]:
+        """Node indexes from `node` up to the root, `node` first."""
+        chain = []
+        while node >= 0:
+            chain.append(node)
+            node = self.nodes[node].parent
+        return chain
+
+    @property
+    def text_length(self) -> int:
+        """Characters of visible text on the page."""
+        return sum(len(b.text) for b in self.blocks)
+
+
+def normalize_text(text: str) -> str:
+    """Whitespace folded, ends stripped: ``' a \\n b '`` -> ``'a b'``."""
+    return _WS.sub(" ", text).strip()
+
+
+def class_tokens(element_id: str | None, classes: str | None) -> tuple[str, ...]:
+    """Normalized id and class tokens of an element, digits folded to ``0``.
+
+    Tokens too long to be a designer's name (hashes, encoded state) are left out.
+
+    >>> class_tokens("post-4711", "entry  Content b3f9a8c2d1e0f4a5b6c7d8e9f0a1b2c3d4")
+    ('#post-0', '.content', '.entry')
+    """
+    found: set[str] = set()
+    if element_id:
+        token = _DIGITS.sub("0", element_id.strip().lower())
+        if 0 < len(token) <= _MAX_TOKEN_LEN:
+            found.add("#" + token)
+    if classes:
+        for raw in _TOKEN_SPLIT.split(classes.lower()):
+            if 0 < len(raw) <= _MAX_TOKEN_LEN:
+                found.add("." + _DIGITS.sub("0", raw))
+    return tuple(sorted(found))
+
+
+def parse_page(markup: str | bytes, encoding: str | None = None) -> Page:
+    """Parse HTML into a :class:`Page`; broken markup is repaired, never raised on.
+
+    An empty or unparsable document gives a page with no blocks.
+    """
+    root = _parse_tree(markup, encoding)
+    page = Page()
+    if root is None:
+        return page
+    _Walker(page).walk(root)
+    return page
+
+
+def _parse_tree(markup: str | bytes, encoding: str | None) -> etree._Element | None:
+    if isinstance(markup, str):
+        markup = _XML_DECL.sub("", markup, count=1)
+        if not markup.strip():
+            return None
+        data = markup.encode("utf-8", "surrogatepass")
+        encoding = "utf-8"
+    else:
+        data = markup
+        if not data.strip():
+            return None
+    parser = lxml_html.HTMLParser(
+        encoding=encoding, remove_comments=True, remove_pis=True, huge_tree=False
+    )
+    try:
+        root = lxml_html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        logger.debug("unparsable document: %s", exc)
+        return None
+    return root
+
+
+class _Walker:
+    """One pass over the tree: nodes, blocks, links and head data."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.parts: list[list[str]] = []  # text parts of each open block element
+        self.link_counts: list[int] = []
+        self.owners: list[int] = []  # node index owning each open block
+        self.in_link = 0
+        self.token_cache: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+
+    def walk(self, root: etree._Element) -> None:
+        skip_depth = 0
+        for event, el in etree.iterwalk(root, events=("start", "end")):
+            tag = el.tag.lower() if isinstance(el.tag, str) else ""
+            if event == "start":
+                if skip_depth:
+                    skip_depth += 1
+                elif tag in _SKIPPED_TAGS or not tag:
+                    skip_depth = 1
+                    if tag == "head":
+                        self._read_head(el)
+                    elif tag == "script":
+                        self._read_script(el)
+                else:
+                    self._open(el, tag)
+            elif skip_depth:
+                skip_depth -= 1
+                if not skip_depth:
+                    self._add_text(el.tail)
+            else:
+                self._close(el, tag)
+        while self.owners:
+            self._flush()
+            self._pop_block()
+
+    def _open(self, el: etree._Element, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self._flush()
+            page = self.page
+            node = len(page.nodes)
+            key = (el.get("id"), el.get("class"))
+            tokens = self.token_cache.get(key)
+            if tokens is None:
+                tokens = self.token_cache[key] = class_tokens(*key)
+            page.nodes.append(Node(tag, tokens, self.owners[-1] if self.owners else -1))
+            self.parts.append([])
+            self.link_counts.append(0)
+            self.owners.append(node)
+            if tag == "html":
+                page.lang = (el.get("lang") or el.get("xml:lang") or "").strip()
+        elif tag == "a":
+            self.in_link += 1
+            href = el.get("href")
+            if href:
+                self.page.links.append((href, normalize_text(el.text_content())))
+        elif tag == "br":
+            self._flush()
+        elif tag in _INLINE_DATA_TAGS:
+            self._read_inline(el, tag)
+        self._add_text(el.text)
+
+    def _read_inline(self, el: etree._Element, tag: str) -> None:
+        page = self.page
+        owner = self.owners[-1] if self.owners else -1
+        if tag == "img":
+            src = el.get("src") or el.get("data-src") or ""
+            if src:
+                page.images.append((owner, src.strip(), el.get("alt") or ""))
+        elif tag == "time":
+            stamp = el.get("datetime")
+            if stamp:
+                page.times.append((owner, stamp.strip()))
+        elif tag == "link" and "canonical" in (el.get("rel") or "").lower():
+            page.canonical = page.canonical or (el.get("href") or "").strip()
+        elif tag == "meta":
+            self._read_meta(el)
+
+    def _close(self, el: etree._Element, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self._flush()
+            self._pop_block()
+        elif tag == "a":
+            self.in_link -= 1
+        self._add_text(el.tail)
+
+    def _add_text(self, text: str | None) -> None:
+        if not text or not self.parts:
+            return
+        self.parts[-1].append(text)
+        if self.in_link:
+            self.link_counts[-1] += len(text.strip())
+
+    def _flush(self) -> None:
+        if not self.parts or not self.parts[-1]:
+            return
+        text = normalize_text("".join(self.parts[-1]))
+        if text:
+            blocks = self.page.blocks
+            links = min(self.link_counts[-1], len(text))
+            blocks.append(Block(text, self.owners[-1], links, len(blocks)))
+        self.parts[-1] = []
+        self.link_counts[-1] = 0
+
+    def _pop_block(self) -> None:
+        self.parts.pop()
+        self.link_counts.pop()
+        self.owners.pop()
+
+    def _read_head(self, head: etree._Element) -> None:
+        for el in head.iter():
+            tag = el.tag.lower() if isinstance(el.tag, str) else ""
+            if tag == "title" and not self.page.title:
+                self.page.title = normalize_text(el.text_content())
+            elif tag == "meta":
+                self._read_meta(el)
+            elif tag == "link" and "canonical" in (el.get("rel") or "").lower():
+                self.page.canonical = self.page.canonical or (el.get("href") or "").strip()
+            elif tag == "script":
+                self._read_script(el)
+
+    def _read_meta(self, el: etree._Element) -> None:
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        value = el.get("content")
+        if key and value and key not in self.page.meta:
+            self.page.meta[key] = value.strip()
+
+    def _read_script(self, el: etree._Element) -> None:
+        if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+            self.page.json_ld.append(el.text)

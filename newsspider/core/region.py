@@ -1,0 +1,109 @@
+"""Where on a page the article sits: subtree scores and repeated-item (comment) structure.
+
+Both work on a parsed :class:`~newsspider.core.blocks.Page` and know nothing of sites; the
+template model combines them with what it learned across a site's pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from newsspider.core.blocks import Page
+
+_DIGIT = re.compile(r"\d")
+# A comment or teaser item: at least this many sibling items of one kind...
+MIN_ITEMS = 3
+# ...most of them holding a short digit-bearing line (a time, a date, "3 hours ago").
+_STAMP_CHARS = 60
+_ITEM_SHARE = 0.6
+# Tokens that alternate between siblings of one kind (zebra striping, nesting depth).
+_ALTERNATING = re.compile(r"odd|even|alt|first|last|active|depth|level|parent|child")
+
+
+def best_node(page: Page, weights: Sequence[float]) -> tuple[int, list[float]]:
+    """The node whose subtree has the highest summed block weight, and every node's sum.
+
+    Ties go to the deeper node, so a container is chosen only when it adds content.
+
+    >>> from newsspider.core.blocks import parse_page
+    >>> page = parse_page("<body><div><p>aaa</p></div><div><p>bb</p><p>cc</p></div></body>")
+    >>> node, scores = best_node(page, [3, -1, -1])
+    >>> page.nodes[node].tag, scores[node]
+    ('p', 3.0)
+    """
+    scores = [0.0] * len(page.nodes)
+    nodes = page.nodes
+    for block, weight in zip(page.blocks, weights, strict=True):
+        node = block.node
+        while node >= 0:
+            scores[node] += weight
+            node = nodes[node].parent
+    best, best_score = -1, 0.0
+    for node, score in enumerate(scores):
+        if score >= best_score and score > 0:
+            best, best_score = node, score
+    return best, scores
+
+
+def in_subtrees(page: Page, roots: set[int]) -> list[bool]:
+    """For each block, whether it lies under one of the `roots` nodes."""
+    inside: dict[int, bool] = {}
+    nodes = page.nodes
+    result = []
+    for block in page.blocks:
+        chain = []
+        node = block.node
+        found = False
+        while node >= 0:
+            known = inside.get(node)
+            if known is not None:
+                found = known
+                break
+            if node in roots:
+                found = True
+                break
+            chain.append(node)
+            node = nodes[node].parent
+        for seen in chain:
+            inside[seen] = found
+        result.append(found)
+    return result
+
+
+def repeated_item_blocks(page: Page) -> set[int]:
+    """Indexes of blocks inside comment-like repeated items, found by structure alone.
+
+    A comment thread (or a teaser list) is a run of sibling elements of one kind, each
+    holding several lines of which one is a short stamp with digits: a time, a date,
+    "3 hours ago", in whatever language. Article paragraphs repeat too, but each is one line.
+    """
+    nodes = page.nodes
+    lines: dict[int, int] = defaultdict(int)
+    stamped: set[int] = set()
+    members: dict[int, list[int]] = defaultdict(list)
+    for block in page.blocks:
+        short_stamp = len(block.text) <= _STAMP_CHARS and _DIGIT.search(block.text) is not None
+        node = block.node
+        while node >= 0:
+            lines[node] += 1
+            members[node].append(block.index)
+            if short_stamp:
+                stamped.add(node)
+            node = nodes[node].parent
+    siblings: dict[tuple[int, str, tuple[str, ...]], list[int]] = defaultdict(list)
+    for node in lines:
+        info = nodes[node]
+        if info.parent >= 0:
+            kind = tuple(t for t in info.tokens if not _ALTERNATING.search(t))
+            siblings[(info.parent, info.tag, kind)].append(node)
+    found: set[int] = set()
+    for group in siblings.values():
+        if len(group) < MIN_ITEMS:
+            continue
+        items = [n for n in group if lines[n] >= 2 and n in stamped]
+        if len(items) >= MIN_ITEMS and len(items) >= _ITEM_SHARE * len(group):
+            for item in items:
+                found.update(members[item])
+    return found

@@ -1,0 +1,470 @@
+"""Per-site template model: learn what repeats across a site's pages, strip it, keep the article.
+
+What the model counts, per site and per template cluster of that site:
+
+* ``texts``: (place, text) pairs, a place being the block's structural path. The same text
+  at the same place on other pages is template (menus, form labels, footers, "Source:"
+  prefixes). The same words elsewhere on the page are not: an article may quote them.
+* ``places``: per path, how many pages have it, its blocks' length and how often their text
+  was new. A place on most pages whose short text changes every time (a "Last Updated"
+  stamp, a byline, a caption) is template by *place*, though its text never repeats.
+* ``regions``: votes for the path of the subtree where page-unique, non-link text
+  concentrates. The winning path is the article region of every page of the cluster, so a
+  one-line brief is cut from the same place as a long feature.
+
+Counts are bounded by lossy counting (:mod:`newsspider.core.counting`); a page's own
+observation is subtracted before it is judged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsspider.core.blocks import Block, Page
+from newsspider.core.counting import LossyCounter
+from newsspider.core.region import best_node, in_subtrees, repeated_item_blocks
+
+logger = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+
+# Why a block was dropped (stats names: template/dropped/<reason>).
+TEMPLATE_TEXT = "template_text"
+TEMPLATE_PLACE = "template_place"
+LINKS = "links"
+REPEATED_ITEMS = "repeated_items"
+OUTSIDE_REGION = "outside_region"
+HEADLINE = "headline"
+PAGE_DUPLICATE = "page_duplicate"
+
+_DIGITS = re.compile(r"\d+")
+_WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class TemplateConfig:
+    """Parameters of template learning, with their trade-offs.
+
+    warmup_pages: pages a cluster learns from before it cleans any (more: better first
+        pages, more items held at the start of a crawl).
+    repeat_share: share of the other pages on which a (place, text) pair must recur to be
+        template (lower: strips rarer labels, risks stripping recurring article lines).
+    long_block_chars, long_block_share: a block this long is template only if it recurs on
+        this share of the other pages, and on two at least (a long paragraph shared by a few
+        pages is more likely a republished article than a template).
+    link_ratio: blocks with at least this share of link text are navigation.
+    place_share, place_max_chars, place_novelty: a place on this share of pages whose
+        blocks average at most this many characters (CJK counted triple) and whose text is
+        new this often is a template place (stamps, bylines, captions).
+    region_share: the article region is the deepest path chosen by at least this share of
+        the pages (higher: a broader, safer region; lower: a tighter one).
+    vocab_share: class/id tokens on fewer pages than this share are per-page (post ids,
+        per-article categories) and left out of paths.
+    bucket_pages, max_entries: lossy counting window and hard cap per counter.
+    max_clusters, cluster_similarity: a site holds at most this many templates; a page
+        whose shape matches no cluster this well starts a new one.
+    """
+
+    warmup_pages: int = 15
+    repeat_share: float = 0.1
+    long_block_chars: int = 200
+    long_block_share: float = 0.3
+    link_ratio: float = 0.5
+    place_share: float = 0.5
+    place_max_chars: int = 60
+    place_novelty: float = 0.7
+    vocab_share: float = 0.3
+    region_share: float = 0.6
+    junk_penalty: float = 0.5
+    bucket_pages: int = 200
+    max_entries: int = 50_000
+    max_clusters: int = 6
+    cluster_similarity: float = 0.4
+
+
+@dataclass
+class Cleaned:
+    """The article text of one page and the account of what was dropped."""
+
+    text: str
+    kept: list[Block]
+    dropped: list[tuple[str, Block]]
+    region: str
+
+    def reasons(self) -> Counter[str]:
+        """Dropped blocks counted by reason."""
+        return Counter(reason for reason, _ in self.dropped)
+
+
+def stable_hash(text: str) -> int:
+    """A 63-bit hash that is the same in every process (unlike ``hash()``)."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def text_key(text: str) -> str:
+    """The form of a block's text that repetition is counted on: case and digits folded.
+
+    >>> text_key("Last Updated : GMT 09:03:51")
+    'last updated : gmt 0:0:0'
+    """
+    return _DIGITS.sub("0", text.lower())[:300]
+
+
+def visual_length(text: str) -> int:
+    """Length with CJK characters counted triple, as they carry a word each."""
+    return len(text) + 2 * len(_WIDE.findall(text))
+
+
+@dataclass
+class _Analysis:
+    """A page's keys under one cluster's vocabulary."""
+
+    node_keys: list[int]
+    block_places: list[int]
+    block_texts: list[int]
+    items: set[int]
+
+
+@dataclass
+class Observation:
+    """A page as the site model saw it; hand it back to :meth:`SiteModel.clean`."""
+
+    page: Page
+    cluster: int
+    shape: frozenset[int]
+    analysis: _Analysis | None = None
+
+
+@dataclass
+class _Cluster:
+    config: TemplateConfig
+    pages: int = 0
+    vocab: frozenset[str] | None = None
+    pending: list[Observation] = field(default_factory=list)
+    texts: LossyCounter[int] = field(init=False)
+    places: LossyCounter[int] = field(init=False)
+    regions: LossyCounter[int] = field(init=False)
+    shape: LossyCounter[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        cfg = self.config
+        self.texts = LossyCounter(cfg.bucket_pages, cfg.max_entries)
+        self.places = LossyCounter(cfg.bucket_pages, cfg.max_entries)
+        self.regions = LossyCounter(cfg.bucket_pages, 5000)
+        self.shape = LossyCounter(cfg.bucket_pages, 5000)
+
+    def similarity(self, shape: frozenset[int]) -> float:
+        """Jaccard similarity of a page shape with the paths common in this cluster."""
+        if not self.pages:
+            return 0.0
+        common = {k for k in self.shape if self.shape.count(k) * 2 >= self.pages}
+        union = len(common | shape)
+        return len(common & shape) / union if union else 0.0
+
+    def region_key(self, share: float) -> int | None:
+        """The deepest path that holds the article on at least `share` of the voting pages.
+
+        A page votes for the path of its best subtree and for every ancestor of it, so pages
+        that disagree on depth (a paragraph here, its container there) still agree above.
+        """
+        needed = share * self.regions.pages
+        best, best_depth = None, -1.0
+        for key in self.regions:
+            count, _, depth_sum = self.regions.entries[key]
+            if count >= needed and count and depth_sum / count > best_depth:
+                best, best_depth = key, depth_sum / count
+        return best
+
+
+class SiteModel:
+    """The template model of one site (a netloc): one or more template clusters."""
+
+    def __init__(self, config: TemplateConfig | None = None) -> None:
+        self.config = config or TemplateConfig()
+        self.clusters: list[_Cluster] = []
+
+    # -- learning ------------------------------------------------------------------------
+
+    def observe(self, page: Page) -> Observation:
+        """Learn from `page`; the returned observation is cleanable once :meth:`ready`."""
+        shape = _shape(page)
+        index = self._cluster_for(shape)
+        cluster = self.clusters[index]
+        obs = Observation(page, index, shape)
+        if cluster.vocab is None:
+            cluster.pending.append(obs)
+            if len(cluster.pending) >= self.config.warmup_pages:
+                self._freeze(cluster)
+        else:
+            obs.analysis = _analyze(page, cluster.vocab)
+            self._count(cluster, obs)
+            self._vote(cluster, obs)
+        return obs
+
+    def ready(self, obs: Observation) -> bool:
+        """Whether the cluster of `obs` has learned enough to clean it."""
+        return obs.analysis is not None
+
+    def finalize(self) -> None:
+        """Learn from whatever pages are pending (the crawl has no more of this site)."""
+        for cluster in self.clusters:
+            if cluster.vocab is None and cluster.pending:
+                self._freeze(cluster)
+
+    @property
+    def pages(self) -> int:
+        """Pages learned from, over all clusters."""
+        return sum(c.pages for c in self.clusters)
+
+    @property
+    def warming(self) -> bool:
+        """True while some cluster still waits for its first pages."""
+        return not self.clusters or any(c.vocab is None for c in self.clusters)
+
+    def _cluster_for(self, shape: frozenset[int]) -> int:
+        if not self.clusters:
+            self.clusters.append(_Cluster(self.config))
+            return 0
+        if self.clusters[0].vocab is None:
+            return 0
+        scored = [(c.similarity(shape), i) for i, c in enumerate(self.clusters) if c.vocab]
+        pending = [i for i, c in enumerate(self.clusters) if c.vocab is None]
+        best_sim, best = max(scored)
+        if best_sim >= self.config.cluster_similarity:
+            return best
+        if pending:
+            return pending[0]
+        if len(self.clusters) < self.config.max_clusters:
+            logger.info(
+                "new template cluster %d (best similarity %.2f)", len(self.clusters), best_sim
+            )
+            self.clusters.append(_Cluster(self.config))
+            return len(self.clusters) - 1
+        return best
+
+    def _freeze(self, cluster: _Cluster) -> None:
+        pending, cluster.pending = cluster.pending, []
+        cluster.vocab = _vocabulary([o.page for o in pending], self.config.vocab_share)
+        for obs in pending:
+            obs.analysis = _analyze(obs.page, cluster.vocab)
+            self._count(cluster, obs)
+        for obs in pending:
+            self._vote(cluster, obs)
+
+    def _count(self, cluster: _Cluster, obs: Observation) -> None:
+        analysis = obs.analysis
+        assert analysis is not None
+        texts = cluster.texts
+        seen_texts: set[int] = set()
+        places: dict[int, list[int]] = {}
+        for block, place, text in zip(
+            obs.page.blocks, analysis.block_places, analysis.block_texts, strict=True
+        ):
+            novel = texts.count(text) == 0
+            if text not in seen_texts:
+                seen_texts.add(text)
+                texts.add(text)
+            sums = places.setdefault(place, [0, 0, 0])
+            sums[0] += 1
+            sums[1] += visual_length(block.text)
+            sums[2] += novel
+        for place, (blocks, chars, novel_blocks) in places.items():
+            cluster.places.add(place, blocks, chars, novel_blocks)
+        for key in obs.shape:
+            cluster.shape.add(key)
+        cluster.pages += 1
+        for counter in (texts, cluster.places, cluster.shape):
+            counter.end_page()
+
+    def _vote(self, cluster: _Cluster, obs: Observation) -> None:
+        analysis = obs.analysis
+        assert analysis is not None
+        reasons = self._classify(cluster, obs)
+        node, _ = best_node(obs.page, _weights(obs.page, reasons, self.config.junk_penalty))
+        chain = obs.page.ancestors(node) if node >= 0 else []
+        for depth, ancestor in enumerate(reversed(chain)):
+            cluster.regions.add(analysis.node_keys[ancestor], depth)
+        cluster.regions.end_page()
+
+    # -- cleaning ------------------------------------------------------------------------
+
+    def clean(self, obs: Observation, title: str = "") -> Cleaned:
+        """The article text of an observed page, with every dropped block and its reason."""
+        if obs.analysis is None:
+            raise ValueError("page not learned yet: call finalize() or wait for ready()")
+        cluster = self.clusters[obs.cluster]
+        page = obs.page
+        reasons = self._classify(cluster, obs)
+        weights = _weights(page, reasons, self.config.junk_penalty)
+        best, scores = best_node(page, weights)
+        region_key = cluster.region_key(self.config.region_share)
+        roots = {
+            n for n, key in enumerate(obs.analysis.node_keys) if key == region_key and scores[n] > 0
+        }
+        source = "learned" if roots else "page"
+        if not roots:
+            roots = {best} if best >= 0 else set()
+        inside = in_subtrees(page, roots)
+        headline = _title_words(title or page.title)
+        kept: list[Block] = []
+        dropped: list[tuple[str, Block]] = []
+        seen: set[str] = set()
+        for block, reason, within in zip(page.blocks, reasons, inside, strict=True):
+            if reason is None and not within:
+                reason = OUTSIDE_REGION
+            if reason is None and headline and _is_headline(block.text, headline):
+                reason, headline = HEADLINE, set()
+            if reason is None and text_key(block.text) in seen:
+                reason = PAGE_DUPLICATE
+            if reason is None:
+                seen.add(text_key(block.text))
+                kept.append(block)
+            else:
+                dropped.append((reason, block))
+        return Cleaned("\n".join(b.text for b in kept), kept, dropped, source)
+
+    def _classify(self, cluster: _Cluster, obs: Observation) -> list[str | None]:
+        """Per block: the template reason it must go for, or None if it may be content."""
+        analysis = obs.analysis
+        assert analysis is not None
+        cfg = self.config
+        others = max(cluster.pages - 1, 0)
+        repeat_min = max(1, round(cfg.repeat_share * others))
+        reasons: list[str | None] = []
+        for block, place, text in zip(
+            obs.page.blocks, analysis.block_places, analysis.block_texts, strict=True
+        ):
+            recurs = cluster.texts.count(text) - 1
+            needed = repeat_min
+            if len(block.text) >= cfg.long_block_chars:
+                needed = max(2, round(cfg.long_block_share * others))
+            if recurs >= needed:
+                reasons.append(TEMPLATE_TEXT)
+            elif block.link_ratio >= cfg.link_ratio:
+                reasons.append(LINKS)
+            elif block.index in analysis.items:
+                reasons.append(REPEATED_ITEMS)
+            elif self._is_template_place(cluster, place, others):
+                reasons.append(TEMPLATE_PLACE)
+            else:
+                reasons.append(None)
+        return reasons
+
+    def _is_template_place(self, cluster: _Cluster, place: int, others: int) -> bool:
+        cfg = self.config
+        entry = cluster.places.get(place)
+        if entry is None or others < 2:
+            return False
+        pages, _, blocks, chars, novel = entry
+        return (
+            pages - 1 >= cfg.place_share * others
+            and chars <= cfg.place_max_chars * blocks
+            and novel >= cfg.place_novelty * blocks
+        )
+
+    # -- persistence ---------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready state of the learned clusters (pending pages are not saved)."""
+        return {
+            "version": STATE_VERSION,
+            "clusters": [
+                {
+                    "pages": c.pages,
+                    "vocab": sorted(c.vocab),
+                    "texts": c.texts.to_dict(),
+                    "places": c.places.to_dict(),
+                    "regions": c.regions.to_dict(),
+                    "shape": c.shape.to_dict(),
+                }
+                for c in self.clusters
+                if c.vocab is not None
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], config: TemplateConfig | None = None) -> SiteModel:
+        """Rebuild a model saved by :meth:`to_dict`; ValueError if the state is not ours."""
+        model = cls(config)
+        cfg = model.config
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported template state version: {data.get('version')!r}")
+        try:
+            for raw in data["clusters"]:
+                cluster = _Cluster(cfg, pages=int(raw["pages"]))
+                cluster.vocab = frozenset(str(t) for t in raw["vocab"])
+                cluster.texts = LossyCounter.from_dict(
+                    raw["texts"], cfg.bucket_pages, cfg.max_entries
+                )
+                cluster.places = LossyCounter.from_dict(
+                    raw["places"], cfg.bucket_pages, cfg.max_entries
+                )
+                cluster.regions = LossyCounter.from_dict(raw["regions"], cfg.bucket_pages, 5000)
+                cluster.shape = LossyCounter.from_dict(raw["shape"], cfg.bucket_pages, 5000)
+                model.clusters.append(cluster)
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"bad template state: {exc}") from exc
+        return model
+
+
+def _shape(page: Page) -> frozenset[int]:
+    """Tag-only paths of the nodes that hold text: what a template looks like, classes aside."""
+    paths: list[str] = []
+    for node in page.nodes:
+        parent = paths[node.parent] if node.parent >= 0 else ""
+        paths.append(parent + "/" + node.tag)
+    return frozenset(stable_hash(paths[b.node]) for b in page.blocks)
+
+
+def _vocabulary(pages: list[Page], share: float) -> frozenset[str]:
+    """Class/id tokens present on at least `share` of the pages (and on two, if two exist)."""
+    df: Counter[str] = Counter()
+    for page in pages:
+        df.update({t for node in page.nodes for t in node.tokens})
+    needed = max(min(2, len(pages)), share * len(pages))
+    return frozenset(t for t, n in df.items() if n >= needed)
+
+
+def _analyze(page: Page, vocab: frozenset[str]) -> _Analysis:
+    keys: list[str] = []
+    for node in page.nodes:
+        sig = node.tag + "".join(t for t in node.tokens if t in vocab)
+        keys.append((keys[node.parent] + "/" if node.parent >= 0 else "") + sig)
+    node_keys = [stable_hash(k) for k in keys]
+    places = [node_keys[b.node] for b in page.blocks]
+    texts = [stable_hash(keys[b.node] + "\x1f" + text_key(b.text)) for b in page.blocks]
+    items = repeated_item_blocks(page)
+    return _Analysis(node_keys, places, texts, items)
+
+
+def _weights(page: Page, reasons: list[str | None], penalty: float) -> list[float]:
+    """Region weights: page-unique non-link text counts for, template text against."""
+    weights = []
+    for block, reason in zip(page.blocks, reasons, strict=True):
+        if reason is None:
+            weights.append(float(visual_length(block.text) - block.link_chars))
+        else:
+            weights.append(-penalty * len(block.text))
+    return weights
+
+
+def _title_words(title: str) -> set[str]:
+    return set(_WORD.findall(title.lower()))
+
+
+def _is_headline(text: str, title_words: set[str]) -> bool:
+    """A short block whose words are nearly all the page title's (site name aside)."""
+    if len(text) > 300:
+        return False
+    words = _WORD.findall(text.lower())
+    if not words:
+        return False
+    inside = sum(w in title_words for w in words)
+    return inside >= 0.9 * len(words) and len(words) >= 0.4 * len(title_words)
