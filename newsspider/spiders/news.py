@@ -1,0 +1,272 @@
+"""The `news` spider: discovery and fetching only.
+
+Start URLs may be homepages, sitemaps or sitemap indexes, robots.txt files or RSS/Atom
+feeds; which one is told from the response, not the URL. The spider stays on the sites
+(netlocs) it was given, follows links, and yields an :class:`ArticleItem` for article
+pages only. Cleaning, metadata and dedup are the pipelines' work.
+
+With no start URLs it serves the embedded demo news site on loopback and crawls that.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+from scrapy.settings import BaseSettings
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from newsspider.core.blocks import parse_page
+from newsspider.core.pagekind import is_article
+from newsspider.core.urls import canonical_url, site_of
+from newsspider.items import ArticleItem, output_fields
+
+logger = logging.getLogger(__name__)
+
+_IGNORED_SUFFIXES = tuple("." + ext for ext in IGNORED_EXTENSIONS)
+_XML_SNIFF = 512
+
+
+class NewsSpider(Spider):
+    """Crawl news sites from homepages, sitemaps, robots.txt or feeds; yield articles."""
+
+    name = "news"
+
+    def __init__(self, start_urls: str | list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(start_urls, str):
+            start_urls = start_urls.split(",")
+        self.start_urls = [u.strip() for u in start_urls or [] if u.strip()]
+        self.sites: set[str] = set()
+        self._demo: Any = None
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Add the default feed unless the command line (`-o`/`-O`) or a setting gave one."""
+        super().update_settings(settings)
+        debug = settings.getbool("NEWSSPIDER_DEBUG")
+        if not settings.get("FEED_EXPORT_FIELDS"):
+            settings.set("FEED_EXPORT_FIELDS", output_fields(debug), priority="spider")
+        if settings.getdict("FEEDS"):
+            return
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S-%fZ")
+        uri = settings.get("NEWSSPIDER_FEED_URI") % {"name": cls.name, "time": stamp}
+        settings.set(
+            "FEEDS",
+            {uri: {"format": "jsonlines", "encoding": "utf-8", "store_empty": True}},
+            priority="spider",
+        )
+        settings.set("NEWSSPIDER_DEFAULT_FEED", uri, priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        return spider  # type: ignore[no-any-return]
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Requests for the start URLs (or the demo site's homepages)."""
+        urls = self.start_urls or self._start_demo()
+        for url in urls:
+            self.sites.add(site_of(url))
+        logger.info("crawling %d start URL(s) on %d site(s)", len(urls), len(self.sites))
+        for url in urls:
+            yield Request(url, callback=self.parse_start, errback=self.on_error, dont_filter=True)
+
+    # -- responses -----------------------------------------------------------------------
+
+    def parse_start(self, response: Response) -> Iterable[Any]:
+        """A start URL: dispatch on what the response is (robots, sitemap, feed or page)."""
+        kind = _response_kind(response)
+        self.crawler.stats.inc_value(f"newsspider/start/{kind}")
+        logger.info("start URL %s is a %s", response.url, kind)
+        if kind == "robots":
+            return self._parse_robots(response)
+        if kind == "sitemap":
+            return self.parse_sitemap(response)
+        if kind == "feed":
+            return self.parse_feed(response)
+        return self.parse(response)
+
+    def parse(self, response: Response) -> Iterable[Any]:  # type: ignore[override]
+        """An HTML page: follow its in-scope links; yield it if it is an article."""
+        stats = self.crawler.stats
+        if not isinstance(response, TextResponse):
+            stats.inc_value("newsspider/skipped/not_text")
+            logger.info("not a text page, skipped: %s", response.url)
+            return
+        page = parse_page(response.text)
+        if not page.blocks:
+            stats.inc_value("newsspider/skipped/empty")
+            logger.info("empty page, skipped: %s", response.url)
+            return
+        for href, _ in page.links:
+            request = self._follow(response, href, self.parse)
+            if request is not None:
+                yield request
+        article, reason = is_article(page, response.url)
+        stats.inc_value(f"newsspider/pages/{'article' if article else 'other'}")
+        logger.debug("%s: %s (%s)", response.url, "article" if article else "not article", reason)
+        if article:
+            yield ArticleItem(
+                url=response.url,
+                canonical_url=self._canonical(response.url, page.canonical),
+                site=site_of(response.url),
+                crawled_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                page=page,
+            )
+
+    def parse_sitemap(self, response: Response) -> Iterable[Request]:
+        """A sitemap or sitemap index: follow its in-scope entries."""
+        body = _xml_body(response)
+        try:
+            sitemap = Sitemap(body)
+        except (etree.XMLSyntaxError, ValueError, TypeError) as exc:
+            self.crawler.stats.inc_value("newsspider/errors/bad_sitemap")
+            logger.warning("unreadable sitemap %s: %s", response.url, exc)
+            return
+        callback = self.parse_start if sitemap.type == "sitemapindex" else self.parse
+        for entry in sitemap:
+            loc = entry.get("loc")
+            request = self._follow(response, loc, callback) if loc else None
+            if request is not None:
+                yield request
+
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        """An RSS or Atom feed: follow the links of its entries."""
+        parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+        try:
+            root = etree.fromstring(_xml_body(response), parser=parser)
+        except etree.XMLSyntaxError as exc:
+            root = None
+            logger.debug("feed parse error %s: %s", response.url, exc)
+        if root is None:
+            self.crawler.stats.inc_value("newsspider/errors/bad_feed")
+            logger.warning("unreadable feed %s", response.url)
+            return
+        links = root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
+        links += root.xpath(
+            "//*[local-name()='entry']/*[local-name()='link']"
+            "[not(@rel) or @rel='alternate']/@href"
+        )
+        for link in links:
+            request = self._follow(response, str(link).strip(), self.parse)
+            if request is not None:
+                yield request
+
+    def _parse_robots(self, response: Response) -> Iterable[Request]:
+        text = response.text if isinstance(response, TextResponse) else ""
+        for line in text.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "sitemap" and value.strip():
+                request = self._follow(response, value.strip(), self.parse_start)
+                if request is not None:
+                    yield request
+        parts = urlsplit(response.url)
+        yield Request(f"{parts.scheme}://{parts.netloc}/", callback=self.parse)
+
+    def on_error(self, failure: Failure) -> None:
+        """Count and log a start URL that could not be fetched."""
+        request = getattr(failure, "request", None)
+        self.crawler.stats.inc_value("newsspider/errors/start_url")
+        logger.error("start URL failed: %s (%s)", getattr(request, "url", "?"), failure.value)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _follow(self, response: Response, href: str, callback: Any) -> Request | None:
+        """A request for `href` if it is an in-scope web page, in its canonical form."""
+        href = href.strip()
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+            return None
+        try:
+            url = response.urljoin(href)
+            canonical = canonical_url(url)
+        except ValueError:
+            self.crawler.stats.inc_value("newsspider/links/malformed")
+            return None
+        parts = urlsplit(canonical)
+        if parts.scheme not in ("http", "https"):
+            return None
+        if parts.netloc not in self.sites:
+            self.crawler.stats.inc_value("newsspider/links/offsite")
+            return None
+        if parts.path.lower().endswith(_IGNORED_SUFFIXES):
+            return None
+        if canonical != url:
+            self.crawler.stats.inc_value("newsspider/links/canonicalized")
+        return Request(canonical, callback=callback, meta={"link_url": url})
+
+    def _canonical(self, url: str, declared: str) -> str:
+        """The page's declared canonical URL when it is on the same site, else ours."""
+        if declared:
+            try:
+                candidate = canonical_url(urljoin(url, declared))
+            except ValueError:
+                candidate = ""
+            if candidate and site_of(candidate) == site_of(url):
+                return candidate
+        return canonical_url(url)
+
+    def _start_demo(self) -> list[str]:
+        from newsspider.demo.server import DemoServer
+
+        self._demo = DemoServer()
+        self._demo.start()
+        logger.info("no start_urls given: crawling the demo news site %s", self._demo.start_urls)
+        return list(self._demo.start_urls)
+
+    def _on_closed(self, spider: Spider, reason: str) -> None:
+        if self._demo is not None:
+            self._demo.stop()
+            self._demo = None
+        _link_latest_feed(self.crawler.settings)
+
+
+def _response_kind(response: Response) -> str:
+    """What a start URL turned out to be: robots, sitemap, feed or page."""
+    head = _xml_body(response)[:_XML_SNIFF].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        return "sitemap"
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed"
+    ctype = response.headers.get(b"Content-Type", b"").lower()
+    if b"text/plain" in ctype and (b"user-agent" in head or b"sitemap:" in head):
+        return "robots"
+    return "page"
+
+
+def _xml_body(response: Response) -> bytes:
+    body = response.body
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gunzip(body, max_size=50 * 1024 * 1024)
+        except OSError:
+            return b""
+    return body
+
+
+def _link_latest_feed(settings: BaseSettings) -> None:
+    """Point NEWSSPIDER_LATEST_LINK at this run's default feed (runs never overwrite)."""
+    feed, link = settings.get("NEWSSPIDER_DEFAULT_FEED"), settings.get("NEWSSPIDER_LATEST_LINK")
+    if not feed or not link or not Path(feed).exists():
+        return
+    link_path, target = Path(link), Path(feed).resolve()
+    tmp = link_path.with_name(link_path.name + ".tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(os.path.relpath(target, link_path.parent.resolve()))
+        tmp.replace(link_path)
+    except (OSError, ValueError) as exc:
+        logger.warning("could not link %s to %s: %s", link, feed, exc)
