@@ -171,8 +171,10 @@ class TemplatePipeline:
                 continue
             self.stats.inc_value(f"template/released_{why}", len(self.held[site]))
             logger.info(
-                "%s: learning from the %d page(s) at hand (%s)", site, self.models[site].pages
-                + len(self.held[site]), why,
+                "%s: learning from the %d page(s) at hand (%s)",
+                site,
+                self.models[site].pages + len(self.held[site]),
+                why,
             )
             self.models[site].finalize()
             self._release_ready(site)

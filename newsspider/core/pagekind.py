@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 from newsspider.core.blocks import Page
 
-_ARTICLE_TYPES = re.compile(r"(News|Blog|Reportage|Analysis|Opinion|Review|Satirical)?Article$|^BlogPosting$|^LiveBlogPosting$")  # noqa: E501
+_ARTICLE_TYPES = re.compile(
+    r"(News|Blog|Reportage|Analysis|Opinion|Review|Satirical)?Article$|^BlogPosting$|^LiveBlogPosting$"
+)  # noqa: E501
 _LISTING_PATH = re.compile(
     r"/(tags?|categor(y|ies)|sections?|topics?|search|archives?|authors?|page|feed|rss|index)"
     r"(/|\.html?$|$)",
@@ -110,7 +112,9 @@ def _looks_like_listing_url(url: str) -> bool:
         return False
     parts = urlsplit(url)
     path = parts.path or "/"
-    return path in ("/", "") or bool(_LISTING_PATH.search(path) or _LISTING_QUERY.search(parts.query))
+    return path in ("/", "") or bool(
+        _LISTING_PATH.search(path) or _LISTING_QUERY.search(parts.query)
+    )
 
 
 def _ld_types(raw: str) -> list[str]:

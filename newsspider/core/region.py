@@ -107,3 +107,70 @@ def repeated_item_blocks(page: Page) -> set[int]:
             for item in items:
                 found.update(members[item])
     return found
+
+
+def stamped_run_blocks(page: Page, content: Sequence[bool]) -> set[int]:
+    """Indexes of blocks in flat comment threads: siblings headed or closed by a stamp.
+
+    Some threads have no item elements: under one parent, a short stamped child ("Posted
+    by X at 6:41 AM", a ``<dt>`` with author and date) recurs, with the comment's own
+    children between. Three or more such stamps, interleaved with other children, mark the
+    run from the first stamp to one item past the last, provided no content (`content`
+    says which blocks may still be article text) follows the run in that parent: a thread
+    closes its container, while cards embedded in an article are followed by more article.
+    """
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    nodes = page.nodes
+    for block in page.blocks:
+        node = block.node
+        while node >= 0:
+            first.setdefault(node, block.index)
+            last[node] = block.index
+            node = nodes[node].parent
+    children: dict[int, list[int]] = defaultdict(list)
+    for node in first:
+        if nodes[node].parent >= 0:
+            children[nodes[node].parent].append(node)
+    found: set[int] = set()
+    for kids in children.values():
+        if len(kids) >= 2 * MIN_ITEMS:
+            kids.sort()
+            found |= _stamped_run(page, kids, first, last, content)
+    return found
+
+
+def _stamped_run(
+    page: Page,
+    kids: list[int],
+    first: dict[int, int],
+    last: dict[int, int],
+    content: Sequence[bool],
+) -> set[int]:
+    by_kind: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+    stamped: set[int] = set()
+    for position, node in enumerate(kids):
+        info = page.nodes[node]
+        by_kind[(info.tag, tuple(t for t in info.tokens if not _ALTERNATING.search(t)))].append(
+            position
+        )
+        blocks = page.blocks[first[node] : last[node] + 1]
+        if sum(len(b.text) for b in blocks) <= 2 * _STAMP_CHARS and any(
+            _DIGIT.search(b.text) for b in blocks
+        ):
+            stamped.add(position)
+    found: set[int] = set()
+    for members in by_kind.values():
+        positions = [p for p in members if p in stamped]
+        if len(positions) < MIN_ITEMS or len(positions) < 0.8 * len(members):
+            continue
+        gaps = sorted(b - a for a, b in zip(positions, positions[1:], strict=False))
+        median = gaps[len(gaps) // 2]
+        if median < 2 or gaps[-1] > 4 * median:
+            continue
+        end = min(positions[-1] + median, len(kids))
+        tail = range(first[kids[end]], last[kids[-1]] + 1) if end < len(kids) else range(0)
+        if any(content[i] and len(page.blocks[i].text) >= 80 for i in tail):
+            continue
+        found.update(range(first[kids[positions[0]]], last[kids[end - 1]] + 1))
+    return found

@@ -27,7 +27,12 @@ from typing import Any
 
 from newsspider.core.blocks import Block, Page
 from newsspider.core.counting import LossyCounter
-from newsspider.core.region import best_node, in_subtrees, repeated_item_blocks
+from newsspider.core.region import (
+    best_node,
+    in_subtrees,
+    repeated_item_blocks,
+    stamped_run_blocks,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -355,6 +360,9 @@ class SiteModel:
                 reasons.append(TEMPLATE_PLACE)
             else:
                 reasons.append(None)
+        for index in stamped_run_blocks(obs.page, [r is None for r in reasons]):
+            if reasons[index] is None:
+                reasons[index] = REPEATED_ITEMS
         return reasons
 
     def _is_template_place(self, cluster: _Cluster, place: int, others: int) -> bool:

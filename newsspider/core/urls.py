@@ -1,7 +1,7 @@
 """URL identity: the canonical form under which an article is known.
 
-    >>> canonical_url("HTTP://Example.COM:80/a/b.html?utm_source=x&b=2&a=1#top")
-    'http://example.com/a/b.html?a=1&b=2'
+>>> canonical_url("HTTP://Example.COM:80/a/b.html?utm_source=x&b=2&a=1#top")
+'http://example.com/a/b.html?a=1&b=2'
 """
 
 from __future__ import annotations
@@ -49,9 +49,7 @@ def canonical_url(url: str) -> str:
 
 def _is_noise_param(name: str) -> bool:
     name = name.lower()
-    return (
-        name in TRACKING_PARAMS or name in VARIANT_PARAMS or name.startswith(_TRACKING_PREFIXES)
-    )
+    return name in TRACKING_PARAMS or name in VARIANT_PARAMS or name.startswith(_TRACKING_PREFIXES)
 
 
 def site_of(url: str) -> str:

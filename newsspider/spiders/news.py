@@ -74,7 +74,7 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
-        return spider  # type: ignore[no-any-return]
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         """Requests for the start URLs (or the demo site's homepages)."""
@@ -100,7 +100,7 @@ class NewsSpider(Spider):
             return self.parse_feed(response)
         return self.parse(response)
 
-    def parse(self, response: Response) -> Iterable[Any]:  # type: ignore[override]
+    def parse(self, response: Response) -> Iterable[Any]:
         """An HTML page: follow its in-scope links; yield it if it is an article."""
         stats = self.crawler.stats
         if not isinstance(response, TextResponse):
@@ -158,8 +158,7 @@ class NewsSpider(Spider):
             return
         links = root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
         links += root.xpath(
-            "//*[local-name()='entry']/*[local-name()='link']"
-            "[not(@rel) or @rel='alternate']/@href"
+            "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
         )
         for link in links:
             request = self._follow(response, str(link).strip(), self.parse)
@@ -241,7 +240,7 @@ def _response_kind(response: Response) -> str:
         return "sitemap"
     if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
         return "feed"
-    ctype = response.headers.get(b"Content-Type", b"").lower()
+    ctype = (response.headers.get(b"Content-Type") or b"").lower()
     if b"text/plain" in ctype and (b"user-agent" in head or b"sitemap:" in head):
         return "robots"
     return "page"

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from newsspider.core.blocks import class_tokens, parse_page
+
+
+def test_blocks_follow_block_elements_and_count_link_text() -> None:
+    page = parse_page(
+        "<html><body><div id='main'><h1>Title</h1><p>First <b>bold</b> para "
+        "<a href='/x'>link</a>.</p><ul><li><a href='/a'>Menu</a></li></ul></div></body></html>"
+    )
+    assert [b.text for b in page.blocks] == ["Title", "First bold para link.", "Menu"]
+    assert page.blocks[1].link_chars == 4
+    assert page.blocks[2].link_ratio == 1.0
+    assert ("/x", "link") in page.links
+
+
+def test_block_paths_name_the_same_place_on_another_page() -> None:
+    a = parse_page("<div class='post-1 entry'><p>One</p></div>")
+    b = parse_page("<div class='entry post-22'><p>Two</p></div>")
+    node_a = a.nodes[a.nodes[a.blocks[0].node].parent]
+    node_b = b.nodes[b.nodes[b.blocks[0].node].parent]
+    assert node_a.tokens == node_b.tokens == (".entry", ".post-0")
+
+
+def test_scripts_styles_and_comments_are_not_text() -> None:
+    page = parse_page(
+        "<html><head><title>T</title><script>var x=1;</script></head><body>"
+        "<style>p{}</style><!-- hidden --><p>Visible</p><script>alert(1)</script></body></html>"
+    )
+    assert [b.text for b in page.blocks] == ["Visible"]
+    assert page.title == "T"
+
+
+def test_head_metadata_is_collected() -> None:
+    page = parse_page(
+        '<html lang="ar"><head><meta property="og:title" content="Hello">'
+        '<link rel="canonical" href="/a/1"><script type="application/ld+json">{"@type":'
+        '"NewsArticle"}</script></head><body><p>x</p></body></html>'
+    )
+    assert page.lang == "ar"
+    assert page.meta["og:title"] == "Hello"
+    assert page.canonical == "/a/1"
+    assert page.json_ld == ['{"@type":"NewsArticle"}']
+
+
+def test_broken_and_empty_markup_never_raises() -> None:
+    assert parse_page("").blocks == []
+    assert parse_page(b"\x00\xff\xfe garbage").blocks is not None
+    page = parse_page("<div><p>unclosed <b>bold<div>nested</p></span>")
+    assert "nested" in " ".join(b.text for b in page.blocks)
+
+
+def test_windows_1256_bytes_decode_with_their_encoding() -> None:
+    text = "بيروت - العرب اليوم"
+    page = parse_page(f"<p>{text}</p>".encode("cp1256"), encoding="cp1256")
+    assert page.blocks[0].text == text
+
+
+def test_class_tokens_drop_hash_like_tokens_and_fold_digits() -> None:
+    assert class_tokens("item-42", "a " + "x" * 40) == ("#item-0", ".a")

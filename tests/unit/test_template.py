@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsspider.core.blocks import parse_page
+from newsspider.core.template import SiteModel, TemplateConfig
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+SENTENCES = [
+    "The council approved the new budget after a long debate on Tuesday evening.",
+    "Farmers in the north reported the best harvest in a decade this autumn.",
+    "The central bank kept interest rates unchanged, citing stable inflation figures.",
+    "Engineers finished the bridge two months ahead of the planned schedule.",
+    "Doctors urged residents to get vaccinated before the winter season begins.",
+    "The museum will open a new wing dedicated to modern regional painting.",
+]
+
+
+WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima".split()
+
+
+def tag(n: int, k: int) -> str:
+    """Words (not digits: repetition is counted with digits folded) naming paragraph k of n."""
+    return f"Item {WORDS[n % 12]} {WORDS[n // 12 % 12]} {WORDS[k % 12]}."
+
+
+def article_page(n: int, body: list[str], stamp: str, related: list[str]) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in body)
+    reporter = f"{WORDS[n % 12].title()} {WORDS[n // 12 % 12].title()}"
+    links = "".join(f"<li><a href='/n/{i}'>{h}</a></li>" for i, h in enumerate(related))
+    return f"""<html><head><title>Story {n} | Daily Site</title></head><body>
+    <ul class="menu"><li><a href="/">Home</a></li><li><a href="/p">Politics</a></li></ul>
+    <div class="stamp">Last Updated : GMT {stamp}</div>
+    <div id="post-{n}" class="article"><h1>Story {n} headline words</h1>
+    <div class="byline">By Reporter {reporter}</div>{paragraphs}</div>
+    <div class="related"><h3>Related</h3><ul>{links}</ul></div>
+    <form><label>Name *</label><label>Comment *</label></form>
+    <div class="footer">All rights reserved to Daily Site 2025</div></body></html>"""
+
+
+def site_pages(count: int) -> list[str]:
+    pages = []
+    for n in range(count):
+        body = [f"{SENTENCES[(n + k) % len(SENTENCES)]} {tag(n, k)}" for k in range(3 + n % 3)]
+        related = [f"Other headline {tag(n, k)} about events" for k in range(5)]
+        pages.append(article_page(n, body, f"{n % 24:02d}:{n % 60:02d}:1{n % 10}", related))
+    return pages
+
+
+def learn(pages: list[str], **config: int) -> tuple[SiteModel, list]:
+    model = SiteModel(TemplateConfig(**config))
+    obs = [model.observe(parse_page(p)) for p in pages]
+    model.finalize()
+    return model, obs
+
+
+def test_template_lines_are_stripped_and_article_kept() -> None:
+    model, obs = learn(site_pages(12))
+    for n, o in enumerate(obs):
+        text = model.clean(o).text
+        assert tag(n, 0) in text
+        for template_line in ("Home", "Last Updated", "Name *", "All rights reserved", "Related"):
+            assert template_line not in text
+        assert "Other headline number" not in text
+
+
+def test_same_place_different_text_is_template() -> None:
+    model, obs = learn(site_pages(12))
+    cleaned = model.clean(obs[3])
+    assert "By Reporter" not in cleaned.text
+    assert "template_place" in cleaned.reasons()
+
+
+def test_article_quoting_template_words_keeps_them() -> None:
+    pages = site_pages(10)
+    quote = "All rights reserved to Daily Site 2025"
+    pages[4] = pages[4].replace('<div class="byline">', f'<p>{quote}</p><div class="byline">')
+    model, obs = learn(pages)
+    assert quote in model.clean(obs[4]).text
+
+
+def test_warmup_holds_until_enough_pages() -> None:
+    model = SiteModel(TemplateConfig(warmup_pages=5))
+    obs = [model.observe(parse_page(p)) for p in site_pages(4)]
+    assert not any(model.ready(o) for o in obs)
+    fifth = model.observe(parse_page(site_pages(5)[4]))
+    assert model.ready(fifth) and all(model.ready(o) for o in obs)
+
+
+def test_short_page_uses_learned_region() -> None:
+    pages = site_pages(12)
+    pages.append(article_page(99, ["One line brief about the weather today."], "01:02:03", []))
+    model, obs = learn(pages)
+    assert model.clean(obs[-1]).text == "One line brief about the weather today."
+
+
+def test_state_round_trips_through_json() -> None:
+    model, _ = learn(site_pages(10))
+    restored = SiteModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    page = parse_page(site_pages(11)[10])
+    obs = restored.observe(page)
+    assert restored.ready(obs)
+    assert tag(10, 0) in restored.clean(obs).text
+    assert "Home" not in restored.clean(obs).text
+
+
+def test_hostile_state_is_refused_clearly() -> None:
+    with pytest.raises(ValueError):
+        SiteModel.from_dict({"version": 99, "clusters": []})
+    with pytest.raises(ValueError):
+        SiteModel.from_dict({"version": 1, "clusters": [{"pages": "x"}]})
+
+
+def test_model_memory_is_bounded() -> None:
+    model = SiteModel(TemplateConfig(warmup_pages=2, bucket_pages=20, max_entries=500))
+    for n in range(300):
+        body = [f"Unique paragraph {tag(n, k)} {n} with words." for k in range(4)]
+        model.observe(parse_page(article_page(n, body, "00:00:00", [f"H {n}"])))
+    assert all(len(c.texts) <= 500 for c in model.clusters)
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+def test_corpus_site_beats_plain_text() -> None:
+    index = [json.loads(line) for line in (CORPUS / "index.jsonl").open()]
+    pages = [p for p in index if p["site"] == "bbc.co.uk_news"]
+    model, obs = learn(
+        [(CORPUS / p["html_path"]).read_bytes().decode("utf-8", "replace") for p in pages]
+    )
+    gold = (CORPUS / pages[0]["gold_path"]).read_text()
+    text = model.clean(obs[0]).text
+    gold_words, text_words = set(gold.lower().split()), set(text.lower().split())
+    assert len(gold_words & text_words) / len(gold_words) > 0.8
+    assert len(gold_words & text_words) / len(text_words) > 0.8

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsspider.core.blocks import parse_page
+from newsspider.core.counting import LossyCounter
+from newsspider.core.pagekind import is_article
+from newsspider.core.state import LocalStateStore, StateError, safe_filename
+from newsspider.core.urls import canonical_url, site_of
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://Ex.com/a?utm_source=tw&utm_medium=social", "http://ex.com/a"),
+        ("http://ex.com/a?b=2&a=1#frag", "http://ex.com/a?a=1&b=2"),
+        ("https://ex.com:443/a?fbclid=XYZ&gclid=1", "https://ex.com/a"),
+        ("http://ex.com:8080/news/1.html?print=1", "http://ex.com:8080/news/1.html"),
+        ("http://ex.com/amp/news/1/", "http://ex.com/news/1/"),
+        ("http://ex.com/search?q=word", "http://ex.com/search?q=word"),
+    ],
+)
+def test_canonical_url(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_site_is_the_netloc_with_port() -> None:
+    assert site_of("http://127.0.0.1:8001/x") != site_of("http://127.0.0.1:8002/x")
+
+
+def test_listing_and_article_pages_are_told_apart() -> None:
+    prose = "<p>" + "A long sentence of reporting about the news of the day. " * 10 + "</p>"
+    teasers = "".join(
+        f"<div class='t'><h2><a href='/a/{i}'>Headline number {i} here</a></h2>"
+        f"<p>{'Summary words for the teaser of this story. ' * 3}</p></div>"
+        for i in range(8)
+    )
+    assert is_article(parse_page(f"<body><div>{prose}</div></body>"), "http://x/a/1.html")[0]
+    assert not is_article(parse_page(f"<body>{teasers}</body>"), "http://x/politics")[0]
+    assert not is_article(parse_page(f"<body><div>{prose}</div></body>"), "http://x/")[0]
+    assert not is_article(parse_page(f"<div>{prose}</div>"), "http://x/tag/economy")[0]
+    marked = '<html><head><meta property="og:type" content="article"></head><body><p>Hi</p>'
+    assert is_article(parse_page(marked), "http://x/")[0]
+
+
+def test_state_files_stay_inside_the_state_dir(tmp_path: Path) -> None:
+    store = LocalStateStore(tmp_path / "state")
+    for hostile in ("../../etc/passwd", "..%2f..%2fetc", "/abs/path", "a\x00b", "con:"):
+        store.save("templates", hostile, {"v": 1})
+        assert store.load("templates", hostile) == {"v": 1}
+        assert "/" not in safe_filename(hostile)
+    written = [p.resolve() for p in tmp_path.rglob("*") if p.is_file()]
+    assert written and all(p.is_relative_to((tmp_path / "state").resolve()) for p in written)
+
+
+def test_corrupt_state_raises_state_error(tmp_path: Path) -> None:
+    store = LocalStateStore(tmp_path)
+    store.save("templates", "site", {"v": 1})
+    store.path("templates", "site").write_text("{not json")
+    with pytest.raises(StateError):
+        store.load("templates", "site")
+    store.path("templates", "site").write_text(json.dumps([1, 2]))
+    with pytest.raises(StateError):
+        store.load("templates", "site")
+
+
+def test_lossy_counter_keeps_frequent_keys_and_stays_small() -> None:
+    counter: LossyCounter[str] = LossyCounter(bucket_pages=10, max_entries=100)
+    for page in range(1000):
+        counter.add("menu")
+        counter.add(f"paragraph-{page}")
+        counter.end_page()
+    assert counter.count("menu") == 1000
+    assert len(counter) < 20
+    restored = LossyCounter.from_dict(json.loads(json.dumps(counter.to_dict())), 10, 100)
+    assert restored.count("menu") == 1000
