@@ -18,6 +18,7 @@ MIN_ITEMS = 3
 # ...most of them holding a short digit-bearing line (a time, a date, "3 hours ago").
 _STAMP_CHARS = 60
 _ITEM_SHARE = 0.6
+_MAX_ITEM_LINES = 12
 # Tokens that alternate between siblings of one kind (zebra striping, nesting depth).
 _ALTERNATING = re.compile(r"odd|even|alt|first|last|active|depth|level|parent|child")
 
@@ -81,6 +82,8 @@ def repeated_item_blocks(page: Page) -> set[int]:
     """
     nodes = page.nodes
     lines: dict[int, int] = defaultdict(int)
+    chars: dict[int, int] = defaultdict(int)
+    max_chars = page.text_length // 4
     stamped: set[int] = set()
     members: dict[int, list[int]] = defaultdict(list)
     for block in page.blocks:
@@ -88,21 +91,25 @@ def repeated_item_blocks(page: Page) -> set[int]:
         node = block.node
         while node >= 0:
             lines[node] += 1
+            chars[node] += len(block.text)
             members[node].append(block.index)
             if short_stamp:
                 stamped.add(node)
             node = nodes[node].parent
-    siblings: dict[tuple[int, str, tuple[str, ...]], list[int]] = defaultdict(list)
+    by_parent: dict[int, list[int]] = defaultdict(list)
     for node in lines:
-        info = nodes[node]
-        if info.parent >= 0:
-            kind = tuple(t for t in info.tokens if not _ALTERNATING.search(t))
-            siblings[(info.parent, info.tag, kind)].append(node)
+        if nodes[node].parent >= 0:
+            by_parent[nodes[node].parent].append(node)
     found: set[int] = set()
-    for group in siblings.values():
+    for group in _sibling_kinds(page, by_parent):
         if len(group) < MIN_ITEMS:
             continue
-        items = [n for n in group if lines[n] >= 2 and n in stamped]
+        # A comment is a few lines; a big item is a layout column that shares a class.
+        items = [
+            n
+            for n in group
+            if 2 <= lines[n] <= _MAX_ITEM_LINES and chars[n] <= max_chars and n in stamped
+        ]
         if len(items) >= MIN_ITEMS and len(items) >= _ITEM_SHARE * len(group):
             for item in items:
                 found.update(members[item])
@@ -147,20 +154,17 @@ def _stamped_run(
     last: dict[int, int],
     content: Sequence[bool],
 ) -> set[int]:
-    by_kind: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+    position_of = {node: position for position, node in enumerate(kids)}
     stamped: set[int] = set()
     for position, node in enumerate(kids):
-        info = page.nodes[node]
-        by_kind[(info.tag, tuple(t for t in info.tokens if not _ALTERNATING.search(t)))].append(
-            position
-        )
         blocks = page.blocks[first[node] : last[node] + 1]
         if sum(len(b.text) for b in blocks) <= 2 * _STAMP_CHARS and any(
             _DIGIT.search(b.text) for b in blocks
         ):
             stamped.add(position)
     found: set[int] = set()
-    for members in by_kind.values():
+    for group in _sibling_kinds(page, {0: kids}):
+        members = sorted(position_of[n] for n in group)
         positions = [p for p in members if p in stamped]
         if len(positions) < MIN_ITEMS or len(positions) < 0.8 * len(members):
             continue
@@ -174,3 +178,29 @@ def _stamped_run(
             continue
         found.update(range(first[kids[positions[0]]], last[kids[end - 1]] + 1))
     return found
+
+
+def _sibling_kinds(page: Page, by_parent: dict[int, list[int]]) -> list[list[int]]:
+    """Siblings grouped by kind: tag plus the class/id tokens that three or more share.
+
+    Tokens unique to one item (``by-jeff``, ``comment-4711``) or alternating between items
+    (``odd``/``even``) do not split a run of items of one kind; siblings that share no
+    token keep all of theirs (a header, an article and a sidebar are not one kind).
+    """
+    groups: list[list[int]] = []
+    for siblings in by_parent.values():
+        if len(siblings) < MIN_ITEMS:
+            continue
+        shared: dict[str, int] = defaultdict(int)
+        for node in siblings:
+            for token in page.nodes[node].tokens:
+                shared[token] += 1
+        kinds: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+        for node in siblings:
+            info = page.nodes[node]
+            kind = tuple(
+                t for t in info.tokens if shared[t] >= MIN_ITEMS and not _ALTERNATING.search(t)
+            )
+            kinds[(info.tag, kind or info.tokens)].append(node)
+        groups.extend(g for g in kinds.values() if len(g) >= MIN_ITEMS)
+    return groups
