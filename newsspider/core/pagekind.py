@@ -24,6 +24,13 @@ _LISTING_PATH = re.compile(
     re.I,
 )
 _LISTING_QUERY = re.compile(r"(^|&)(page|p|q|s|query|search|tag|cat|category)=", re.I)
+# Pages every site has that are not news: about, contact, legal, account pages.
+_SERVICE_PATH = re.compile(
+    r"/(about|about-us|contact|contact-us|privacy|privacy-policy|terms|terms-of-use|tos|legal"
+    r"|imprint|impressum|faq|help|login|logout|register|signup|subscribe|newsletter|advertise"
+    r"|careers|jobs|sitemap|cookies?|cookie-policy|disclaimer)(/|\.\w+$|$)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,9 @@ def _looks_like_listing_url(url: str) -> bool:
     parts = urlsplit(url)
     path = parts.path or "/"
     return path in ("/", "") or bool(
-        _LISTING_PATH.search(path) or _LISTING_QUERY.search(parts.query)
+        _LISTING_PATH.search(path)
+        or _SERVICE_PATH.search(path)
+        or _LISTING_QUERY.search(parts.query)
     )
 
 

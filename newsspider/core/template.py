@@ -157,6 +157,7 @@ class _Cluster:
     places: LossyCounter[int] = field(init=False)
     regions: LossyCounter[int] = field(init=False)
     shape: LossyCounter[int] = field(init=False)
+    item_places: LossyCounter[int] = field(init=False)
 
     def __post_init__(self) -> None:
         cfg = self.config
@@ -164,6 +165,7 @@ class _Cluster:
         self.places = LossyCounter(cfg.bucket_pages, cfg.max_entries)
         self.regions = LossyCounter(cfg.bucket_pages, 5000)
         self.shape = LossyCounter(cfg.bucket_pages, 5000)
+        self.item_places = LossyCounter(cfg.bucket_pages, 5000)
 
     def similarity(self, shape: frozenset[int]) -> float:
         """Jaccard similarity of a page shape with the paths common in this cluster."""
@@ -284,8 +286,10 @@ class SiteModel:
             cluster.places.add(place, blocks, chars, novel_blocks)
         for key in obs.shape:
             cluster.shape.add(key)
+        for place in {analysis.block_places[i] for i in analysis.items}:
+            cluster.item_places.add(place)
         cluster.pages += 1
-        for counter in (texts, cluster.places, cluster.shape):
+        for counter in (texts, cluster.places, cluster.shape, cluster.item_places):
             counter.end_page()
 
     def _vote(self, cluster: _Cluster, obs: Observation) -> None:
@@ -325,7 +329,7 @@ class SiteModel:
             if reason is None and not within:
                 reason = OUTSIDE_REGION
             if reason is None and headline and _is_headline(block.text, headline):
-                reason, headline = HEADLINE, set()
+                reason = HEADLINE
             if reason is None and text_key(block.text) in seen:
                 reason = PAGE_DUPLICATE
             if reason is None:
@@ -354,7 +358,7 @@ class SiteModel:
                 reasons.append(TEMPLATE_TEXT)
             elif block.link_ratio >= cfg.link_ratio:
                 reasons.append(LINKS)
-            elif block.index in analysis.items:
+            elif block.index in analysis.items or self._is_item_place(cluster, place):
                 reasons.append(REPEATED_ITEMS)
             elif self._is_template_place(cluster, place, others):
                 reasons.append(TEMPLATE_PLACE)
@@ -365,17 +369,18 @@ class SiteModel:
                 reasons[index] = REPEATED_ITEMS
         return reasons
 
+    def _is_item_place(self, cluster: _Cluster, place: int) -> bool:
+        """A place that held comment-like items on other pages (a thread of one or two)."""
+        marked = cluster.item_places.count(place)
+        return marked >= 2 and marked >= 0.5 * cluster.places.count(place)
+
     def _is_template_place(self, cluster: _Cluster, place: int, others: int) -> bool:
         cfg = self.config
         entry = cluster.places.get(place)
         if entry is None or others < 2:
             return False
-        pages, _, blocks, chars, novel = entry
-        return (
-            pages - 1 >= cfg.place_share * others
-            and chars <= cfg.place_max_chars * blocks
-            and novel >= cfg.place_novelty * blocks
-        )
+        pages, _, blocks, chars, _novel = entry
+        return pages - 1 >= cfg.place_share * others and chars <= cfg.place_max_chars * blocks
 
     # -- persistence ---------------------------------------------------------------------
 
@@ -391,6 +396,7 @@ class SiteModel:
                     "places": c.places.to_dict(),
                     "regions": c.regions.to_dict(),
                     "shape": c.shape.to_dict(),
+                    "item_places": c.item_places.to_dict(),
                 }
                 for c in self.clusters
                 if c.vocab is not None
@@ -416,6 +422,9 @@ class SiteModel:
                 )
                 cluster.regions = LossyCounter.from_dict(raw["regions"], cfg.bucket_pages, 5000)
                 cluster.shape = LossyCounter.from_dict(raw["shape"], cfg.bucket_pages, 5000)
+                cluster.item_places = LossyCounter.from_dict(
+                    raw["item_places"], cfg.bucket_pages, 5000
+                )
                 model.clusters.append(cluster)
         except (KeyError, TypeError) as exc:
             raise ValueError(f"bad template state: {exc}") from exc
@@ -468,11 +477,23 @@ def _title_words(title: str) -> set[str]:
 
 
 def _is_headline(text: str, title_words: set[str]) -> bool:
-    """A short block whose words are nearly all the page title's (site name aside)."""
+    """A short block that is the page title, or that echoes it whole inside a label.
+
+    "Syria regime enters IS-held town" (the headline, with the site name left out of the
+    title) and "2 thoughts on “Syria regime enters IS-held town”" both go; a lede that
+    shares some of the headline's words stays.
+    """
     if len(text) > 300:
         return False
     words = _WORD.findall(text.lower())
     if not words:
         return False
     inside = sum(w in title_words for w in words)
-    return inside >= 0.9 * len(words) and len(words) >= 0.4 * len(title_words)
+    if inside >= 0.9 * len(words) and len(words) >= 0.4 * len(title_words):
+        return True
+    covered = len(title_words.intersection(words))
+    return (
+        len(title_words) >= 4
+        and covered >= 0.9 * len(title_words)
+        and len(words) <= 2 * len(title_words) + 6
+    )

@@ -98,10 +98,21 @@ class NewsSpider(Spider):
             return self.parse_sitemap(response)
         if kind == "feed":
             return self.parse_feed(response)
-        return self.parse(response)
+        return self._parse_page(response)
 
     def parse(self, response: Response) -> Iterable[Any]:
-        """An HTML page: follow its in-scope links; yield it if it is an article."""
+        """An HTML page: follow its in-scope links; yield it if it is an article.
+
+        A link may lead to a feed or a sitemap too: those are read as such.
+        """
+        kind = _response_kind(response)
+        if kind == "sitemap":
+            return self.parse_sitemap(response)
+        if kind == "feed":
+            return self.parse_feed(response)
+        return self._parse_page(response)
+
+    def _parse_page(self, response: Response) -> Iterable[Any]:
         stats = self.crawler.stats
         if not isinstance(response, TextResponse):
             stats.inc_value("newsspider/skipped/not_text")
