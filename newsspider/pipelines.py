@@ -197,6 +197,8 @@ class TemplatePipeline:
         scraper_slot = engine.scraper.slot if engine is not None else None
         if engine is None or slot is None or scraper_slot is None:
             return False
+        if slot.closing is not None:
+            return True  # closing (CLOSESPIDER_*, Ctrl-C) waits for held items to finish
         if engine.downloader.active:
             return False
         if scraper_slot.needs_backout():

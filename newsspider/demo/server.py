@@ -107,6 +107,9 @@ class _SiteServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; without TCP_NODELAY a keep-alive client
+    # waits out its delayed ACK (~40 ms) on every response.
+    disable_nagle_algorithm = True
     server: _SiteServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
