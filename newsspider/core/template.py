@@ -5,8 +5,8 @@ What the model counts, per site and per template cluster of that site:
 * ``texts``: (place, text) pairs, a place being the block's structural path. The same text
   at the same place on other pages is template (menus, form labels, footers, "Source:"
   prefixes). The same words elsewhere on the page are not: an article may quote them.
-* ``places``: per path, how many pages have it, its blocks' length and how often their text
-  was new. A place on most pages whose short text changes every time (a "Last Updated"
+* ``places``: per path, how many pages have it, how many blocks and characters it held.
+  A place on most pages whose short text changes every time (a "Last Updated"
   stamp, a byline, a caption) is template by *place*, though its text never repeats.
 * ``regions``: votes for the path of the subtree where page-unique, non-link text
   concentrates. The winning path is the article region of every page of the cluster, so a
@@ -50,6 +50,9 @@ PAGE_DUPLICATE = "page_duplicate"
 _DIGITS = re.compile(r"\d+")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
+# A standfirst outside the region: how far above it to look, and how long it must be.
+_STANDFIRST_LEVELS = 2
+_STANDFIRST_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,9 @@ class TemplateConfig:
         this share of the other pages, and on two at least (a long paragraph shared by a few
         pages is more likely a republished article than a template).
     link_ratio: blocks with at least this share of link text are navigation.
-    place_share, place_max_chars, place_novelty: a place on this share of pages whose
-        blocks average at most this many characters (CJK counted triple) and whose text is
-        new this often is a template place (stamps, bylines, captions).
+    place_share, place_max_chars, place_max_per_page: a place on this share of pages whose
+        blocks average at most this many characters (CJK counted triple) and this many a page
+        is a template place (stamps, bylines, captions), whether its text repeats or not.
     region_share: the article region is the deepest path chosen by at least this share of
         the pages (higher: a broader, safer region; lower: a tighter one).
     vocab_share: class/id tokens on fewer pages than this share are per-page (post ids,
@@ -83,8 +86,8 @@ class TemplateConfig:
     link_ratio: float = 0.5
     place_share: float = 0.5
     place_max_chars: int = 60
-    place_novelty: float = 0.7
-    vocab_share: float = 0.3
+    place_max_per_page: float = 2.0
+    vocab_share: float = 0.7
     region_share: float = 0.6
     junk_penalty: float = 0.5
     bucket_pages: int = 200
@@ -241,7 +244,9 @@ class SiteModel:
             return 0
         if self.clusters[0].vocab is None:
             return 0
-        scored = [(c.similarity(shape), i) for i, c in enumerate(self.clusters) if c.vocab]
+        scored = [
+            (c.similarity(shape), i) for i, c in enumerate(self.clusters) if c.vocab is not None
+        ]
         pending = [i for i, c in enumerate(self.clusters) if c.vocab is None]
         best_sim, best = max(scored)
         if best_sim >= self.config.cluster_similarity:
@@ -274,16 +279,14 @@ class SiteModel:
         for block, place, text in zip(
             obs.page.blocks, analysis.block_places, analysis.block_texts, strict=True
         ):
-            novel = texts.count(text) == 0
             if text not in seen_texts:
                 seen_texts.add(text)
                 texts.add(text)
-            sums = places.setdefault(place, [0, 0, 0])
+            sums = places.setdefault(place, [0, 0])
             sums[0] += 1
             sums[1] += visual_length(block.text)
-            sums[2] += novel
-        for place, (blocks, chars, novel_blocks) in places.items():
-            cluster.places.add(place, blocks, chars, novel_blocks)
+        for place, (blocks, chars) in places.items():
+            cluster.places.add(place, blocks, chars)
         for key in obs.shape:
             cluster.shape.add(key)
         for place in {analysis.block_places[i] for i in analysis.items}:
@@ -321,6 +324,8 @@ class SiteModel:
         if not roots:
             roots = {best} if best >= 0 else set()
         inside = in_subtrees(page, roots)
+        for index in _standfirst(page, reasons, inside, roots):
+            inside[index] = True
         headline = _title_words(title or page.title)
         kept: list[Block] = []
         dropped: list[tuple[str, Block]] = []
@@ -379,8 +384,12 @@ class SiteModel:
         entry = cluster.places.get(place)
         if entry is None or others < 2:
             return False
-        pages, _, blocks, chars, _novel = entry
-        return pages - 1 >= cfg.place_share * others and chars <= cfg.place_max_chars * blocks
+        pages, _, blocks, chars = entry
+        return (
+            pages - 1 >= cfg.place_share * others
+            and chars <= cfg.place_max_chars * blocks
+            and blocks <= cfg.place_max_per_page * pages
+        )
 
     # -- persistence ---------------------------------------------------------------------
 
@@ -470,6 +479,37 @@ def _weights(page: Page, reasons: list[str | None], penalty: float) -> list[floa
         else:
             weights.append(-penalty * len(block.text))
     return weights
+
+
+def _standfirst(
+    page: Page, reasons: list[str | None], inside: list[bool], roots: set[int]
+) -> list[int]:
+    """Prose just before the region, within two levels above it: a standfirst or lede.
+
+    Themes often put the standfirst in the header beside the headline, outside the body's
+    container. Walking back from the region's first block, template blocks are passed
+    over; the walk stops at the first content block that is not prose (or after two).
+    """
+    start = next((i for i, within in enumerate(inside) if within), -1)
+    if start <= 0:
+        return []
+    chain = page.ancestors(page.blocks[start].node)
+    root = next((n for n in chain if n in roots), chain[0])
+    above = page.ancestors(root)
+    anchor = above[min(_STANDFIRST_LEVELS, len(above) - 1)]
+    found: list[int] = []
+    for index in range(start - 1, -1, -1):
+        block = page.blocks[index]
+        if anchor not in page.ancestors(block.node):
+            break
+        if reasons[index] is not None:
+            continue
+        if len(block.text) < _STANDFIRST_CHARS or block.link_ratio > 0.2:
+            break
+        found.append(index)
+        if len(found) == 2:
+            break
+    return found
 
 
 def _title_words(title: str) -> set[str]:

@@ -135,3 +135,11 @@ def test_corpus_site_beats_plain_text() -> None:
     gold_words, text_words = set(gold.lower().split()), set(text.lower().split())
     assert len(gold_words & text_words) / len(gold_words) > 0.8
     assert len(gold_words & text_words) / len(text_words) > 0.8
+
+
+def test_site_without_class_names_learns_and_cleans() -> None:
+    pages = [p.replace('class="', 'data-x="').replace('id="', 'data-y="') for p in site_pages(8)]
+    model, obs = learn(pages, warmup_pages=3)
+    later = model.observe(parse_page(site_pages(9)[8].replace('class="', 'data-x="')))
+    assert model.ready(later)
+    assert tag(8, 0) in model.clean(later).text
