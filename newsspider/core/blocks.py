@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
-from lxml import html as lxml_html
 
 logger = logging.getLogger(__name__)
 
@@ -158,15 +157,13 @@ def _parse_tree(markup: str | bytes, encoding: str | None) -> etree._Element | N
         data = markup
         if not data.strip():
             return None
-    parser = lxml_html.HTMLParser(
-        encoding=encoding, remove_comments=True, remove_pis=True, huge_tree=False
-    )
+    # Plain etree elements: lxml.html's element classes cost a lookup per element.
+    parser = etree.HTMLParser(encoding=encoding, remove_comments=True, remove_pis=True)
     try:
-        root = lxml_html.document_fromstring(data, parser=parser)
-    except (etree.ParserError, ValueError) as exc:
+        return etree.fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError) as exc:
         logger.debug("unparsable document: %s", exc)
         return None
-    return root
 
 
 class _Walker:
@@ -224,7 +221,7 @@ class _Walker:
             self.in_link += 1
             href = el.get("href")
             if href:
-                self.page.links.append((href, normalize_text(el.text_content())))
+                self.page.links.append((href, normalize_text("".join(el.itertext()))))
         elif tag == "br":
             self._flush()
         elif tag in _INLINE_DATA_TAGS:
@@ -282,7 +279,7 @@ class _Walker:
         for el in head.iter():
             tag = el.tag.lower() if isinstance(el.tag, str) else ""
             if tag == "title" and not self.page.title:
-                self.page.title = normalize_text(el.text_content())
+                self.page.title = normalize_text("".join(el.itertext()))
             elif tag == "meta":
                 self._read_meta(el)
             elif tag == "link" and "canonical" in (el.get("rel") or "").lower():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from newsspider.core.blocks import Page
 
@@ -73,96 +74,113 @@ def in_subtrees(page: Page, roots: set[int]) -> list[bool]:
     return result
 
 
-def repeated_item_blocks(page: Page) -> set[int]:
+@dataclass(frozen=True)
+class Subtrees:
+    """Per node (indexed like ``page.nodes``): the blocks of its subtree, as one range.
+
+    Blocks are in document order, so a subtree's blocks are contiguous: ``first``/``last``
+    bound them (-1 when it has none); ``lines`` and ``chars`` count them; ``stamped`` says
+    whether one is a short line with digits; ``children`` lists, per parent, the children
+    holding blocks, in document order.
+    """
+
+    first: list[int]
+    last: list[int]
+    lines: list[int]
+    chars: list[int]
+    stamped: list[bool]
+    children: dict[int, list[int]]
+
+    @classmethod
+    def of(cls, page: Page) -> Subtrees:
+        """One pass over every block's ancestors."""
+        count = len(page.nodes)
+        first, last = [-1] * count, [-1] * count
+        lines, chars, stamped = [0] * count, [0] * count, [False] * count
+        nodes = page.nodes
+        for block in page.blocks:
+            size = len(block.text)
+            stamp = size <= _STAMP_CHARS and _DIGIT.search(block.text) is not None
+            node = block.node
+            while node >= 0:
+                if first[node] < 0:
+                    first[node] = block.index
+                last[node] = block.index
+                lines[node] += 1
+                chars[node] += size
+                stamped[node] = stamped[node] or stamp
+                node = nodes[node].parent
+        children: dict[int, list[int]] = defaultdict(list)
+        for node, info in enumerate(nodes):
+            if first[node] >= 0 and info.parent >= 0:
+                children[info.parent].append(node)
+        return cls(first, last, lines, chars, stamped, children)
+
+
+@dataclass(frozen=True)
+class StampedRun:
+    """A flat comment thread: its blocks, and the blocks after it in its container."""
+
+    blocks: range
+    tail: range
+
+
+def repeated_item_blocks(page: Page, sub: Subtrees) -> set[int]:
     """Indexes of blocks inside comment-like repeated items, found by structure alone.
 
     A comment thread (or a teaser list) is a run of sibling elements of one kind, each
     holding several lines of which one is a short stamp with digits: a time, a date,
     "3 hours ago", in whatever language. Article paragraphs repeat too, but each is one line.
     """
-    nodes = page.nodes
-    lines: dict[int, int] = defaultdict(int)
-    chars: dict[int, int] = defaultdict(int)
     max_chars = page.text_length // 4
-    stamped: set[int] = set()
-    members: dict[int, list[int]] = defaultdict(list)
-    for block in page.blocks:
-        short_stamp = len(block.text) <= _STAMP_CHARS and _DIGIT.search(block.text) is not None
-        node = block.node
-        while node >= 0:
-            lines[node] += 1
-            chars[node] += len(block.text)
-            members[node].append(block.index)
-            if short_stamp:
-                stamped.add(node)
-            node = nodes[node].parent
-    by_parent: dict[int, list[int]] = defaultdict(list)
-    for node in lines:
-        if nodes[node].parent >= 0:
-            by_parent[nodes[node].parent].append(node)
     found: set[int] = set()
-    for group in _sibling_kinds(page, by_parent):
-        if len(group) < MIN_ITEMS:
-            continue
+    for group in _sibling_kinds(page, sub.children):
         # A comment is a few lines; a big item is a layout column that shares a class.
         items = [
             n
             for n in group
-            if 2 <= lines[n] <= _MAX_ITEM_LINES and chars[n] <= max_chars and n in stamped
+            if 2 <= sub.lines[n] <= _MAX_ITEM_LINES and sub.chars[n] <= max_chars and sub.stamped[n]
         ]
         if len(items) >= MIN_ITEMS and len(items) >= _ITEM_SHARE * len(group):
             for item in items:
-                found.update(members[item])
+                found.update(range(sub.first[item], sub.last[item] + 1))
     return found
 
 
-def stamped_run_blocks(page: Page, content: Sequence[bool]) -> set[int]:
-    """Indexes of blocks in flat comment threads: siblings headed or closed by a stamp.
+def stamped_runs(page: Page, sub: Subtrees) -> list[StampedRun]:
+    """Flat comment threads: siblings headed or closed by a recurring stamp.
 
     Some threads have no item elements: under one parent, a short stamped child ("Posted
     by X at 6:41 AM", a ``<dt>`` with author and date) recurs, with the comment's own
     children between. Three or more such stamps, interleaved with other children, mark the
-    run from the first stamp to one item past the last, provided no content (`content`
-    says which blocks may still be article text) follows the run in that parent: a thread
-    closes its container, while cards embedded in an article are followed by more article.
+    run from the first stamp to one item past the last. Whether it is a thread depends on
+    its tail (see :func:`run_blocks`): a thread closes its container, while cards embedded
+    in an article are followed by more article.
     """
-    first: dict[int, int] = {}
-    last: dict[int, int] = {}
-    nodes = page.nodes
-    for block in page.blocks:
-        node = block.node
-        while node >= 0:
-            first.setdefault(node, block.index)
-            last[node] = block.index
-            node = nodes[node].parent
-    children: dict[int, list[int]] = defaultdict(list)
-    for node in first:
-        if nodes[node].parent >= 0:
-            children[nodes[node].parent].append(node)
-    found: set[int] = set()
-    for kids in children.values():
+    runs: list[StampedRun] = []
+    for kids in sub.children.values():
         if len(kids) >= 2 * MIN_ITEMS:
-            kids.sort()
-            found |= _stamped_run(page, kids, first, last, content)
+            runs.extend(_stamped_runs(page, sub, kids))
+    return runs
+
+
+def run_blocks(page: Page, runs: Sequence[StampedRun], content: Sequence[bool]) -> set[int]:
+    """Blocks of the runs whose tail holds no content (`content`: may be article text)."""
+    found: set[int] = set()
+    for run in runs:
+        if not any(content[i] and len(page.blocks[i].text) >= 80 for i in run.tail):
+            found.update(run.blocks)
     return found
 
 
-def _stamped_run(
-    page: Page,
-    kids: list[int],
-    first: dict[int, int],
-    last: dict[int, int],
-    content: Sequence[bool],
-) -> set[int]:
+def _stamped_runs(page: Page, sub: Subtrees, kids: list[int]) -> list[StampedRun]:
     position_of = {node: position for position, node in enumerate(kids)}
-    stamped: set[int] = set()
-    for position, node in enumerate(kids):
-        blocks = page.blocks[first[node] : last[node] + 1]
-        if sum(len(b.text) for b in blocks) <= 2 * _STAMP_CHARS and any(
-            _DIGIT.search(b.text) for b in blocks
-        ):
-            stamped.add(position)
-    found: set[int] = set()
+    stamped = {
+        position
+        for position, node in enumerate(kids)
+        if sub.chars[node] <= 2 * _STAMP_CHARS and sub.stamped[node]
+    }
+    runs: list[StampedRun] = []
     for group in _sibling_kinds(page, {0: kids}):
         members = sorted(position_of[n] for n in group)
         positions = [p for p in members if p in stamped]
@@ -173,11 +191,11 @@ def _stamped_run(
         if median < 2 or gaps[-1] > 4 * median:
             continue
         end = min(positions[-1] + median, len(kids))
-        tail = range(first[kids[end]], last[kids[-1]] + 1) if end < len(kids) else range(0)
-        if any(content[i] and len(page.blocks[i].text) >= 80 for i in tail):
-            continue
-        found.update(range(first[kids[positions[0]]], last[kids[end - 1]] + 1))
-    return found
+        tail = range(sub.first[kids[end]], sub.last[kids[-1]] + 1) if end < len(kids) else range(0)
+        runs.append(
+            StampedRun(range(sub.first[kids[positions[0]]], sub.last[kids[end - 1]] + 1), tail)
+        )
+    return runs
 
 
 def _sibling_kinds(page: Page, by_parent: dict[int, list[int]]) -> list[list[int]]:

@@ -28,10 +28,13 @@ from typing import Any
 from newsspider.core.blocks import Block, Page
 from newsspider.core.counting import LossyCounter
 from newsspider.core.region import (
+    StampedRun,
+    Subtrees,
     best_node,
     in_subtrees,
     repeated_item_blocks,
-    stamped_run_blocks,
+    run_blocks,
+    stamped_runs,
 )
 
 logger = logging.getLogger(__name__)
@@ -138,6 +141,7 @@ class _Analysis:
     block_places: list[int]
     block_texts: list[int]
     items: set[int]
+    runs: list[StampedRun]
 
 
 @dataclass
@@ -369,7 +373,7 @@ class SiteModel:
                 reasons.append(TEMPLATE_PLACE)
             else:
                 reasons.append(None)
-        for index in stamped_run_blocks(obs.page, [r is None for r in reasons]):
+        for index in run_blocks(obs.page, analysis.runs, [r is None for r in reasons]):
             if reasons[index] is None:
                 reasons[index] = REPEATED_ITEMS
         return reasons
@@ -463,11 +467,14 @@ def _analyze(page: Page, vocab: frozenset[str]) -> _Analysis:
     for node in page.nodes:
         sig = node.tag + "".join(t for t in node.tokens if t in vocab)
         keys.append((keys[node.parent] + "/" if node.parent >= 0 else "") + sig)
-    node_keys = [stable_hash(k) for k in keys]
+    hashes: dict[str, int] = {}  # siblings of one kind share a path: hash it once
+    node_keys = [hashes.get(k) or hashes.setdefault(k, stable_hash(k)) for k in keys]
     places = [node_keys[b.node] for b in page.blocks]
     texts = [stable_hash(keys[b.node] + "\x1f" + text_key(b.text)) for b in page.blocks]
-    items = repeated_item_blocks(page)
-    return _Analysis(node_keys, places, texts, items)
+    sub = Subtrees.of(page)
+    return _Analysis(
+        node_keys, places, texts, repeated_item_blocks(page, sub), stamped_runs(page, sub)
+    )
 
 
 def _weights(page: Page, reasons: list[str | None], penalty: float) -> list[float]:
