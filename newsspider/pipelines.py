@@ -1,16 +1,19 @@
 """Item pipelines: thin adapters from Scrapy items to newsspider.core, in the order they run.
 
 1. :class:`TemplatePipeline` learns each site's template and cleans the article text.
-2. :class:`DedupPipeline` drops articles already emitted under another URL or text.
+2. :class:`MetadataPipeline` fills the metadata fields and removes the dateline from the text.
+3. :class:`DedupPipeline` drops articles already emitted under another URL or text.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import logging
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urldefrag
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -19,10 +22,14 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 
-from newsspider.core.blocks import normalize_text
+from newsspider.core.dedup import DedupConfig, DedupIndex, DuplicateRecord, Verdict
+from newsspider.core.dedup import text_fingerprint as dedup_fingerprint
+from newsspider.core.metadata import FIELDS, MetadataConfig, MetadataExtractor
+from newsspider.core.profile import SiteProfile
 from newsspider.core.state import LocalStateStore, MemoryStateStore, StateError, StateStore
 from newsspider.core.template import Observation, SiteModel, TemplateConfig
 from newsspider.items import ArticleItem
+from newsspider.signals import url_variant
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +112,7 @@ class TemplatePipeline:
         if not isinstance(item, ArticleItem) or item.page is None or not item.site:
             return item
         model = self._model(item.site)
-        obs = model.observe(item.page)
+        obs = model.observe(item.page, item.canonical_url or item.url)
         if model.ready(obs):
             self._release_ready(item.site)
             return self._clean(item, model, obs)
@@ -213,39 +220,221 @@ class TemplatePipeline:
 
 
 class DedupPipeline:
-    """Drops an article already emitted in this run under its canonical URL or its text."""
+    """Emits each article once: drops URL, exact and near duplicates, records every one.
 
-    def __init__(self, crawler: Crawler) -> None:
+    Sets ``item.fingerprint``. The index persists under NEWSSPIDER_STATE_DIR (namespace
+    ``dedup``), so a rerun emits only new articles and updates (``item.update``, with
+    ``modified`` set to the crawl time when the page gave none). Every duplicate dropped is
+    appended to NEWSSPIDER_DUPLICATES_FEED (JSON Lines: url, duplicate_of, kind,
+    similarity), except a page already emitted by an earlier run seen again unchanged.
+
+    Links the spider requested in their canonical form instead (:data:`url_variant`) are
+    recorded too, once each per run, as duplicates of whatever their canonical URL turns
+    out to be: at once when it is known, else when its page comes through this pipeline.
+    A variant whose canonical page yields no article (a listing with tracking parameters)
+    is not a duplicate of any article: it is only counted (``dedup/variants/unresolved``).
+    """
+
+    NAMESPACE = "dedup"
+    KEY = "index"
+
+    def __init__(
+        self, crawler: Crawler, config: DedupConfig, store: StateStore, feed_path: str
+    ) -> None:
         self.stats = crawler.stats
-        self.urls: dict[str, str] = {}
-        self.texts: dict[str, str] = {}
+        self.config = config
+        self.store = store
+        self.feed_path = feed_path
+        self.index = DedupIndex(config)
+        self._feed: TextIO | None = None
+        self._recorded: set[str] = set()
+        self._pending: dict[str, list[str]] = defaultdict(list)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
-        if not crawler.settings.getbool("NEWSSPIDER_DEDUP_ENABLED"):
+        settings = crawler.settings
+        if not settings.getbool("NEWSSPIDER_DEDUP_ENABLED"):
             raise NotConfigured("NEWSSPIDER_DEDUP_ENABLED is off")
-        return cls(crawler)
+        config = DedupConfig(
+            shingle_size=settings.getint("NEWSSPIDER_DEDUP_SHINGLE_SIZE"),
+            num_perm=settings.getint("NEWSSPIDER_DEDUP_NUM_PERM"),
+            threshold=settings.getfloat("NEWSSPIDER_DEDUP_THRESHOLD"),
+            min_shingles=settings.getint("NEWSSPIDER_DEDUP_MIN_SHINGLES"),
+            max_near=settings.getint("NEWSSPIDER_DEDUP_NEAR_WINDOW"),
+        )
+        feed_path = settings.get("NEWSSPIDER_DUPLICATES_FEED") or ""
+        pipeline = cls(crawler, config, state_store(crawler), feed_path)
+        crawler.signals.connect(pipeline._on_variant, signal=url_variant)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.index = self._load()
+        if not self.feed_path:
+            logger.warning("NEWSSPIDER_DUPLICATES_FEED is empty: duplicates are only counted")
+
+    def close_spider(self) -> None:
+        unresolved = sum(len(urls) for urls in self._pending.values())
+        if unresolved:
+            self.stats.inc_value("dedup/variants/unresolved", unresolved)
+        self.store.save(self.NAMESPACE, self.KEY, self.index.to_dict())
+        if self._feed is not None:
+            self._feed.close()
+            self._feed = None
+        logger.info(
+            "dedup index saved: %d articles (%d near-duplicate signatures); %d variant "
+            "link(s) led to no article",
+            len(self.index),
+            len(self.index.near),
+            unresolved,
+        )
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
+        canonical = item.canonical_url or item.url
+        verdict = self.index.check(canonical, item.text or "", item.published)
+        self.index.add(canonical, verdict)
+        item.fingerprint = verdict.fingerprint
         item.page = None
-        item.fingerprint = text_fingerprint(item.text or "")
-        key = item.canonical_url or item.url
-        first = self.urls.get(key)
-        if first is not None:
-            self.stats.inc_value("dedup/dropped/url")
-            raise DropItem(f"duplicate of {first} (url)")
-        first = self.texts.get(item.fingerprint)
-        if first is not None and item.text:
-            self.stats.inc_value("dedup/dropped/exact")
-            raise DropItem(f"duplicate of {first} (exact)")
-        self.urls[key] = item.url
-        self.texts[item.fingerprint] = item.url
-        self.stats.inc_value("dedup/unique")
+        self._resolve_variants(canonical)
+        if verdict.is_duplicate:
+            self._drop(item, verdict)
+        if verdict.superseded is not None:
+            self.stats.inc_value("dedup/superseded")
+            self._write(verdict.superseded)
+        if verdict.kind == "update":
+            item.update = True
+            item.modified = item.modified or item.crawled_at
+        self.stats.inc_value(f"dedup/{verdict.kind}")
         return item
+
+    def _drop(self, item: ArticleItem, verdict: Verdict) -> None:
+        self.stats.inc_value(f"dedup/dropped/{verdict.kind}")
+        if item.url == verdict.duplicate_of:
+            self.stats.inc_value("dedup/unchanged")
+            raise DropItem("already emitted, unchanged", log_level="DEBUG")
+        duplicate_of = verdict.duplicate_of or item.canonical_url or item.url
+        self._write(DuplicateRecord(item.url, duplicate_of, verdict.kind, verdict.similarity))
+        raise DropItem(f"{verdict.kind} duplicate of {verdict.duplicate_of}", log_level="DEBUG")
+
+    # -- URL variants --------------------------------------------------------------------
+
+    def _on_variant(self, url: str, canonical: str) -> None:
+        if url in self._recorded or urldefrag(url)[0] == canonical:
+            return  # seen, or a fragment of the page: not another URL
+        self._recorded.add(url)
+        found = self.index.resolve(canonical)
+        if found is None:
+            self._pending[canonical].append(url)
+        else:
+            self._write_variant(url, found)
+
+    def _resolve_variants(self, canonical: str) -> None:
+        urls = self._pending.pop(canonical, None)
+        found = self.index.resolve(canonical) if urls else None
+        for url in urls or ():
+            if found is not None:
+                self._write_variant(url, found)
+
+    def _write_variant(self, url: str, found: DuplicateRecord) -> None:
+        self.stats.inc_value("dedup/variants")
+        self._write(DuplicateRecord(url, found.duplicate_of, found.kind, found.similarity))
+
+    # -- output and state ----------------------------------------------------------------
+
+    def _write(self, record: DuplicateRecord) -> None:
+        """Append one record to the duplicates feed, flushed at once."""
+        self._recorded.add(record.url)
+        self.stats.inc_value("dedup/recorded")
+        if not self.feed_path:
+            return
+        if self._feed is None:
+            path = Path(self.feed_path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._feed = path.open("a", encoding="utf-8")
+        self._feed.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        self._feed.flush()
+
+    def _load(self) -> DedupIndex:
+        try:
+            state = self.store.load(self.NAMESPACE, self.KEY)
+            if state is not None:
+                index = DedupIndex.from_dict(state, self.config)
+                self.stats.inc_value("dedup/state_loaded")
+                logger.info("dedup index loaded: %d articles", len(index))
+                return index
+        except (StateError, ValueError) as exc:
+            self.stats.inc_value("dedup/state_invalid")
+            logger.error("dedup state unusable, starting afresh: %s", exc)
+        return DedupIndex(self.config)
 
 
 def text_fingerprint(text: str) -> str:
     """Digest of the text with case and whitespace folded: equal for equal articles."""
-    return hashlib.sha1(normalize_text(text).lower().encode("utf-8")).hexdigest()
+    return dedup_fingerprint(text)
+
+
+class MetadataPipeline:
+    """Fills an article's metadata fields from its page: title, dates, authors, agency,
+    dateline, language, section, tags and images (see :mod:`newsspider.core.metadata`).
+
+    Runs after the TemplatePipeline (it reads the cleaned ``item.text`` and removes the
+    dateline line from it) and before dedup (which drops ``item.page``). Fields an earlier
+    stage already set are kept. Each site's learned title affixes, keywords and share images
+    stay in memory, for the NEWSSPIDER_METADATA_MAX_SITES sites seen most recently.
+    Stats: ``metadata/<field>/<source>`` for the source that filled a field,
+    ``metadata/<field>/missing`` for a field left empty.
+    """
+
+    def __init__(
+        self, crawler: Crawler, config: MetadataConfig, max_sites: int, debug: bool
+    ) -> None:
+        self.stats = crawler.stats
+        self.extractor = MetadataExtractor(config)
+        self.max_sites = max(1, max_sites)
+        self.debug = debug
+        self.profiles: OrderedDict[str, SiteProfile] = OrderedDict()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MetadataPipeline:
+        settings = crawler.settings
+        if not settings.getbool("NEWSSPIDER_METADATA_ENABLED"):
+            raise NotConfigured("NEWSSPIDER_METADATA_ENABLED is off")
+        config = MetadataConfig(
+            near_blocks=settings.getint("NEWSSPIDER_METADATA_NEAR_BLOCKS"),
+            min_year=settings.getint("NEWSSPIDER_METADATA_MIN_YEAR"),
+        )
+        return cls(
+            crawler,
+            config,
+            settings.getint("NEWSSPIDER_METADATA_MAX_SITES"),
+            settings.getbool("NEWSSPIDER_DEBUG"),
+        )
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem) or item.page is None:
+            return item
+        meta = self.extractor.extract(item.page, item.url, item.text, self._profile(item))
+        if item.text is not None:
+            item.text = meta.text
+        for name in FIELDS:
+            if not getattr(item, name):
+                setattr(item, name, getattr(meta, name))
+            source = meta.sources.get(name) if getattr(meta, name) else None
+            self.stats.inc_value(f"metadata/{name}/{source or 'missing'}")
+        if self.debug:
+            item.debug = dict(item.debug or {})
+            item.debug["metadata"] = meta.debug()
+        return item
+
+    def _profile(self, item: ArticleItem) -> SiteProfile:
+        """The site's profile, most recently used last; the least recent goes past the cap."""
+        site = item.site or ""
+        profile = self.profiles.get(site)
+        if profile is None:
+            profile = self.profiles[site] = SiteProfile()
+            if len(self.profiles) > self.max_sites:
+                self.profiles.popitem(last=False)
+                self.stats.inc_value("metadata/profiles_evicted")
+        self.profiles.move_to_end(site)
+        return profile

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
+_NAMESPACE = re.compile(r"[a-z][a-z0-9_]{0,40}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+|\.{2,}")
 
 
@@ -69,8 +70,10 @@ class LocalStateStore:
         self.root = Path(root)
 
     def path(self, namespace: str, key: str) -> Path:
-        """The file that holds (namespace, key)."""
-        return self.root / safe_filename(namespace) / (safe_filename(key) + ".json")
+        """The file that holds (namespace, key): ``<root>/<namespace>/<safe key>.json``."""
+        if not _NAMESPACE.fullmatch(namespace):
+            raise ValueError(f"bad state namespace {namespace!r}")
+        return self.root / namespace / (safe_filename(key) + ".json")
 
     def load(self, namespace: str, key: str) -> dict[str, Any] | None:
         path = self.path(namespace, key)

@@ -78,6 +78,8 @@ class TemplateConfig:
     vocab_share: class/id tokens on fewer pages than this share are per-page (post ids,
         per-article categories) and left out of paths.
     bucket_pages, max_entries: lossy counting window and hard cap per counter.
+    max_seen_pages: page identities remembered per cluster, so a page seen again (a rerun,
+        another URL) is not counted twice (8 bytes each in memory, about 20 in state).
     max_clusters, cluster_similarity: a site holds at most this many templates; a page
         whose shape matches no cluster this well starts a new one.
     """
@@ -96,6 +98,7 @@ class TemplateConfig:
     bucket_pages: int = 200
     max_entries: int = 50_000
     max_clusters: int = 6
+    max_seen_pages: int = 20_000
     cluster_similarity: float = 0.4
 
 
@@ -165,6 +168,7 @@ class _Cluster:
     regions: LossyCounter[int] = field(init=False)
     shape: LossyCounter[int] = field(init=False)
     item_places: LossyCounter[int] = field(init=False)
+    seen: dict[int, None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         cfg = self.config
@@ -173,6 +177,12 @@ class _Cluster:
         self.regions = LossyCounter(cfg.bucket_pages, 5000)
         self.shape = LossyCounter(cfg.bucket_pages, 5000)
         self.item_places = LossyCounter(cfg.bucket_pages, 5000)
+
+    def remember(self, key: int, limit: int) -> None:
+        """Note a page identity as counted; forget the oldest past `limit`."""
+        self.seen[key] = None
+        while len(self.seen) > limit:
+            del self.seen[next(iter(self.seen))]
 
     def similarity(self, shape: frozenset[int]) -> float:
         """Jaccard similarity of a page shape with the paths common in this cluster."""
@@ -206,12 +216,24 @@ class SiteModel:
 
     # -- learning ------------------------------------------------------------------------
 
-    def observe(self, page: Page) -> Observation:
-        """Learn from `page`; the returned observation is cleanable once :meth:`ready`."""
+    def observe(self, page: Page, identity: str = "") -> Observation:
+        """Learn from `page`; the returned observation is cleanable once :meth:`ready`.
+
+        `identity` (the page's canonical URL) keeps a page seen again, by a later run or
+        under another URL, from being counted twice: its own paragraphs would then look
+        repeated. Identities are remembered per cluster, the oldest forgotten past
+        ``max_seen_pages``.
+        """
         shape = _shape(page)
         index = self._cluster_for(shape)
         cluster = self.clusters[index]
         obs = Observation(page, index, shape)
+        seen_key = stable_hash(identity) if identity else None
+        if seen_key is not None and cluster.vocab is not None and seen_key in cluster.seen:
+            obs.analysis = _analyze(page, cluster.vocab)
+            return obs
+        if seen_key is not None:
+            cluster.remember(seen_key, self.config.max_seen_pages)
         if cluster.vocab is None:
             cluster.pending.append(obs)
             if len(cluster.pending) >= self.config.warmup_pages:
@@ -410,6 +432,7 @@ class SiteModel:
                     "regions": c.regions.to_dict(),
                     "shape": c.shape.to_dict(),
                     "item_places": c.item_places.to_dict(),
+                    "seen": list(c.seen),
                 }
                 for c in self.clusters
                 if c.vocab is not None
@@ -438,6 +461,7 @@ class SiteModel:
                 cluster.item_places = LossyCounter.from_dict(
                     raw["item_places"], cfg.bucket_pages, 5000
                 )
+                cluster.seen = dict.fromkeys(int(k) for k in raw["seen"])
                 model.clusters.append(cluster)
         except (KeyError, TypeError) as exc:
             raise ValueError(f"bad template state: {exc}") from exc
