@@ -38,9 +38,9 @@ class ArticleTest:
     """Thresholds of the text test.
 
     A prose block has `prose_block_chars` or more with at most `max_link_ratio` link text;
-    an article has `story_chars` of prose under one parent, or `container_chars` and fewer
-    than `teaser_items` sibling items pairing a headline link with prose (a listing's
-    teasers).
+    an article has `story_chars` of prose under one parent, or `container_chars` that do
+    not sit in a run of `teaser_items` sibling items pairing a headline link with prose (a
+    listing's teasers; teasers in a sidebar beside a short article do not count).
     """
 
     prose_block_chars: int = 80
@@ -72,19 +72,20 @@ def is_article(page: Page, url: str, test: ArticleTest | None = None) -> tuple[b
         return kind == "article", f"markup:{kind}"
     if _looks_like_listing_url(url):
         return False, "listing-url"
-    prose = _largest_prose_container(page, test)
+    prose, container = _largest_prose_container(page, test)
     if prose >= test.story_chars:
         return True, "prose"
-    teasers = _teaser_items(page)
-    if teasers >= test.teaser_items:
-        return False, f"teasers:{teasers}"
+    teasers = _teaser_items(page, test.teaser_items)
+    if teasers and _within(page, container, teasers):
+        return False, f"teasers:{len(teasers)}"
     if prose >= test.container_chars:
         return True, "short-prose"
     return False, f"little-prose:{prose}"
 
 
-def _teaser_items(page: Page) -> int:
-    """Most sibling elements of one kind that each hold a headline link and some prose."""
+def _teaser_items(page: Page, minimum: int) -> set[int]:
+    """Sibling elements (`minimum` or more of a kind) each holding a headline link and
+    prose: a listing's teasers."""
     nodes = page.nodes
     flags: dict[int, int] = defaultdict(int)  # bit 1: headline link, bit 2: prose
     for block in page.blocks:
@@ -98,20 +99,33 @@ def _teaser_items(page: Page) -> int:
         while node >= 0:
             flags[node] |= bit
             node = nodes[node].parent
-    groups: dict[tuple[int, str], int] = defaultdict(int)
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for node, bits in flags.items():
         if bits == 3 and nodes[node].parent >= 0:
-            groups[(nodes[node].parent, nodes[node].tag)] += 1
-    return max(groups.values(), default=0)
+            groups[(nodes[node].parent, nodes[node].tag)].append(node)
+    found: set[int] = set()
+    for members in groups.values():
+        if len(members) >= minimum:
+            found.update(members)
+    return found
 
 
-def _largest_prose_container(page: Page, test: ArticleTest) -> int:
-    """Characters of prose (long, link-poor blocks) under the parent holding the most."""
+def _within(page: Page, node: int, nodes: set[int]) -> bool:
+    """Whether `node` or one of its ancestors is among `nodes`."""
+    return node >= 0 and any(n in nodes for n in page.ancestors(node))
+
+
+def _largest_prose_container(page: Page, test: ArticleTest) -> tuple[int, int]:
+    """Characters of prose (long, link-poor blocks) under the parent holding the most, and
+    that parent (-1 when there is no prose)."""
     by_parent: dict[int, int] = defaultdict(int)
     for block in page.blocks:
         if len(block.text) >= test.prose_block_chars and block.link_ratio <= test.max_link_ratio:
             by_parent[page.nodes[block.node].parent] += len(block.text) - block.link_chars
-    return max(by_parent.values(), default=0)
+    if not by_parent:
+        return 0, -1
+    parent = max(by_parent, key=by_parent.__getitem__)
+    return by_parent[parent], parent
 
 
 def _looks_like_listing_url(url: str) -> bool:

@@ -77,3 +77,18 @@ def test_lossy_counter_keeps_frequent_keys_and_stays_small() -> None:
     assert len(counter) < 20
     restored = LossyCounter.from_dict(json.loads(json.dumps(counter.to_dict())), 10, 100)
     assert restored.count("menu") == 1000
+
+
+def test_short_article_beside_sidebar_teasers_is_an_article() -> None:
+    teasers = "".join(
+        f"<li><a href='/a/{i}'>Another headline number {i}</a><p>{'Teaser words here. ' * 5}</p>"
+        "</li>"
+        for i in range(6)
+    )
+    brief = "<p>The minister resigned on Monday after a week of protests in the capital city.</p>"
+    page = parse_page(
+        f"<body><div class='main'>{brief}</div><ul class='side'>{teasers}</ul></body>"
+    )
+    assert is_article(page, "http://x/news/brief.html")[0]
+    listing = parse_page(f"<body><ul>{teasers}</ul></body>")
+    assert not is_article(listing, "http://x/news/world")[0]
