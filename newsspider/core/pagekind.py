@@ -72,14 +72,15 @@ def is_article(page: Page, url: str, test: ArticleTest | None = None) -> tuple[b
         return kind == "article", f"markup:{kind}"
     if _looks_like_listing_url(url):
         return False, "listing-url"
-    prose, container = _largest_prose_container(page, test)
+    prose = _largest_prose_container(page, test, set())
     if prose >= test.story_chars:
         return True, "prose"
     teasers = _teaser_items(page, test.teaser_items)
-    if teasers and _within(page, container, teasers):
-        return False, f"teasers:{len(teasers)}"
-    if prose >= test.container_chars:
+    own = _largest_prose_container(page, test, teasers) if teasers else prose
+    if own >= test.container_chars:
         return True, "short-prose"
+    if teasers:
+        return False, f"teasers:{len(teasers)}"
     return False, f"little-prose:{prose}"
 
 
@@ -110,22 +111,17 @@ def _teaser_items(page: Page, minimum: int) -> set[int]:
     return found
 
 
-def _within(page: Page, node: int, nodes: set[int]) -> bool:
-    """Whether `node` or one of its ancestors is among `nodes`."""
-    return node >= 0 and any(n in nodes for n in page.ancestors(node))
-
-
-def _largest_prose_container(page: Page, test: ArticleTest) -> tuple[int, int]:
-    """Characters of prose (long, link-poor blocks) under the parent holding the most, and
-    that parent (-1 when there is no prose)."""
+def _largest_prose_container(page: Page, test: ArticleTest, teasers: set[int]) -> int:
+    """Characters of prose (long, link-poor blocks) under the parent holding the most,
+    leaving out prose inside `teasers` items."""
     by_parent: dict[int, int] = defaultdict(int)
     for block in page.blocks:
-        if len(block.text) >= test.prose_block_chars and block.link_ratio <= test.max_link_ratio:
-            by_parent[page.nodes[block.node].parent] += len(block.text) - block.link_chars
-    if not by_parent:
-        return 0, -1
-    parent = max(by_parent, key=by_parent.__getitem__)
-    return by_parent[parent], parent
+        if len(block.text) < test.prose_block_chars or block.link_ratio > test.max_link_ratio:
+            continue
+        if teasers and any(n in teasers for n in page.ancestors(block.node)):
+            continue
+        by_parent[page.nodes[block.node].parent] += len(block.text) - block.link_chars
+    return max(by_parent.values(), default=0)
 
 
 def _looks_like_listing_url(url: str) -> bool:
