@@ -85,7 +85,10 @@ def test_short_article_beside_sidebar_teasers_is_an_article() -> None:
         "</li>"
         for i in range(6)
     )
-    brief = "<p>The minister resigned on Monday after a week of protests in the capital centre.</p>"
+    brief = (
+        "<p>The minister resigned on Monday after a week of protests in the capital, "
+        "officials said.</p>"
+    )
     page = parse_page(
         f"<body><div class='main'>{brief}</div><ul class='side'>{teasers}</ul></body>"
     )
