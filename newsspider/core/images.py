@@ -1,0 +1,123 @@
+"""The article's own images, with their captions: not logos, avatars, pixels or teasers.
+
+An image counts when it sits in the article subtree (headline and body) outside any list of
+links, or when the markup names it (JSON-LD ``image``, ``og:image``) and it is not the
+site's default share image. Its caption is the ``figcaption`` (or a caption-like block) of
+the element holding it, else its ``alt`` text.
+
+    >>> from newsspider.core.blocks import parse_page
+    >>> from newsspider.core.zone import locate
+    >>> page = parse_page('<div><h1>Big news today</h1><figure><img src="/a.jpg" alt="A">'
+    ...     '<figcaption>The harbour at dawn</figcaption></figure><p>Body text here.</p></div>'
+    ...     '<ul><li><a href="/o"><img src="/o.jpg">Other</a></li></ul>')
+    >>> zone = locate(page, "Body text here.", "Big news today")
+    >>> article_images(page, zone, "http://x.org/n/1", [])
+    [('http://x.org/a.jpg', 'The harbour at dawn', 'page')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import urljoin
+
+from w3lib.url import safe_url_string
+
+from newsspider.core.blocks import Page
+from newsspider.core.zone import ArticleZone
+
+# Image URLs and element names that are never the article's picture.
+_NOT_PICTURE = re.compile(
+    r"logo|avatar|gravatar|icon|sprite|pixel|spacer|blank\.gif|1x1|tracking|beacon|emoji|"
+    r"badge|captcha|placeholder|loader|share|social|button|banner|advert|/ads?/",
+    re.I,
+)
+_CAPTION_TOKENS = re.compile(r"caption|legend|credit|figcaption|wp-caption")
+_MAX_CAPTION_CHARS = 400
+_MAX_IMAGES = 20
+# Blocks after the headline within which a picture outside the article subtree may lead it.
+_LEAD_REACH = 6
+
+
+def article_images(
+    page: Page, zone: ArticleZone, url: str, named: Sequence[tuple[str, str, str]]
+) -> list[tuple[str, str, str]]:
+    """(absolute URL, caption, source) of the article's images, page order first.
+
+    `named` are (url, caption, source) images the markup names (JSON-LD, og:image); they
+    come after the page's own and fill in captions the page lacks.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    for owner, src, alt in page.images:
+        absolute = _absolute(url, src)
+        if absolute is None or absolute in found or not _is_article_picture(page, zone, owner):
+            continue
+        if _NOT_PICTURE.search(src) or _NOT_PICTURE.search(alt):
+            continue
+        found[absolute] = (_caption(page, owner) or alt.strip(), "page")
+    for src, caption, source in named:
+        absolute = _absolute(url, src)
+        if absolute is None or _NOT_PICTURE.search(src):
+            continue
+        if absolute in found:
+            kept, how = found[absolute]
+            found[absolute] = (kept or caption, how)
+        else:
+            found[absolute] = (caption, source)
+    return [(u, c, s) for u, (c, s) in list(found.items())[:_MAX_IMAGES]]
+
+
+def _absolute(base: str, src: str) -> str | None:
+    src = src.strip()
+    if not src or src.startswith(("data:", "javascript:", "about:")):
+        return None
+    try:
+        absolute = safe_url_string(urljoin(base, src))  # spaces and non-ASCII escaped
+    except ValueError:
+        return None
+    return absolute if absolute.startswith(("http://", "https://")) else None
+
+
+def _is_article_picture(page: Page, zone: ArticleZone, owner: int) -> bool:
+    """In the article subtree (or just below the headline), not in a list item, not in an
+    element named like chrome (logo, share, related, comment...)."""
+    if owner < 0:
+        return False
+    if not zone.contains(page, owner) and not _below_headline(page, zone, owner):
+        return False
+    for node in page.ancestors(owner):
+        if node == zone.root:
+            break
+        element = page.nodes[node]
+        if element.tag == "li" or any(_NOT_PICTURE.search(t) for t in element.tokens):
+            return False
+        if any(t.startswith((".related", ".comment", "#comment")) for t in element.tokens):
+            return False
+    return True
+
+
+def _below_headline(page: Page, zone: ArticleZone, owner: int) -> bool:
+    """A lead picture outside the subtree (a short article's figure after its header)."""
+    if zone.headline < 0:
+        return False
+    index = next((b.index for b in page.blocks if b.node >= owner), -1)
+    return 0 < index - zone.headline <= _LEAD_REACH
+
+
+def _caption(page: Page, owner: int) -> str:
+    """The caption block inside the element that holds the image, if any."""
+    for block in page.blocks:
+        if block.node < owner or block.link_ratio > 0.5:
+            continue
+        chain = page.ancestors(block.node)
+        if owner not in chain:
+            if block.node > owner:
+                break
+            continue
+        element = page.nodes[block.node]
+        is_caption = element.tag == "figcaption" or any(
+            _CAPTION_TOKENS.search(t) for t in element.tokens
+        )
+        if is_caption and len(block.text) <= _MAX_CAPTION_CHARS:
+            return block.text
+    return ""

@@ -1,0 +1,144 @@
+"""Where a site files an article: its section (breadcrumbs, meta, URL) and its tags.
+
+>>> from newsspider.core.blocks import parse_page
+>>> page = parse_page('<nav><a href="/section/sports">Sports</a></nav><h1>Derby</h1>')
+>>> url_section(page, "http://x.org/news/sports/123/derby-day.html")
+'Sports'
+>>> split_keywords("عمان، الطاقة ,  oil")
+['عمان', 'الطاقة', 'oil']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import urlsplit
+
+from newsspider.core.blocks import Page
+from newsspider.core.structured import JsonLd
+from newsspider.core.zone import ArticleZone, words_key
+
+_BREADCRUMB = re.compile(r"breadcrumb|crumbs?\b|crumb-|\.path$|trail")
+_CRUMB_SPLIT = re.compile(r"\s+[›»>/|→]\s+|\s*[›»→]\s*")
+_TAG_BOX = re.compile(r"tags?\b|tags-|tag-list|tagged|keywords|topics|subjects|labels")
+_TAG_LINK = re.compile(r"tag|topic|keyword|subject|label|search|[?&](?:q|s)=", re.I)
+_TAG_LABEL = re.compile(r"^\s*(?:tags?|tagged|keywords|topics|الكلمات الدالة|وسوم)\s*:?\s*", re.I)
+_KEYWORD_SPLIT = re.compile(r"\s*[,;،]\s*")
+_SLUG = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
+_MAX_SECTION_WORDS = 5
+_MAX_TAG_CHARS = 60
+
+
+def split_keywords(text: str) -> list[str]:
+    """Keywords of a ``keywords`` meta value, split on commas (Arabic ones too)."""
+    return [k for k in _KEYWORD_SPLIT.split(text.strip()) if k]
+
+
+def clean_tags(
+    tags: Iterable[str], title: str, stop: Sequence[str], site_keyword: Callable[[str], bool]
+) -> list[str]:
+    """Tags without the headline, the site's name, site-wide keywords, or duplicates.
+
+    `stop` holds word keys that name the site (its declared name and title affixes): a tag
+    that makes up at least half of one of them is the site's name, not a tag.
+    """
+    title_key = words_key(title).replace(" ", "")
+    kept: dict[str, str] = {}
+    for tag in tags:
+        tag = " ".join(tag.split())
+        key = words_key(tag)
+        if not key or len(tag) > _MAX_TAG_CHARS or key.replace(" ", "") == title_key:
+            continue
+        if key in kept:
+            continue
+        if site_keyword(key) or any(_names(key, s) for s in stop):
+            continue
+        kept[key] = tag
+    return list(kept.values())
+
+
+def _names(key: str, site: str) -> bool:
+    squeezed, site = key.replace(" ", ""), site.replace(" ", "")
+    return bool(site) and squeezed in site and 2 * len(squeezed) >= len(site)
+
+
+def breadcrumb_section(page: Page, zone: ArticleZone, title: str) -> str | None:
+    """The last breadcrumb before the article itself, past the home link."""
+    marked = _marked_nodes(page, _BREADCRUMB)
+    crumbs: list[str] = []
+    for block in page.blocks:
+        if marked[block.node]:
+            crumbs += [c.strip() for c in _CRUMB_SPLIT.split(block.text) if c.strip()]
+    if not crumbs:
+        return None
+    homes = {text for href, text in page.links if _path(href) in ("", "/")}
+    title_key = words_key(title)
+    named = [
+        c
+        for c in crumbs
+        if c not in homes and words_key(c) != title_key and 0 < len(c.split()) <= _MAX_SECTION_WORDS
+    ]
+    return named[-1] if named else None
+
+
+def json_ld_breadcrumb(ld: JsonLd, title: str) -> str | None:
+    """The last item of a BreadcrumbList before the article itself."""
+    for _, obj in ld.of_types(frozenset({"breadcrumblist"})):
+        items = obj.get("itemListElement")
+        if not isinstance(items, list):
+            continue
+        names = [ld.text(i.get("name") or i.get("item")) for i in items if isinstance(i, dict)]
+        names = [n for n in names[1:] if n and words_key(n) != words_key(title)]
+        if names and not names[-1].startswith("http"):
+            return names[-1]
+    return None
+
+
+def url_section(page: Page, url: str) -> str | None:
+    """The section a URL path names, as the site's own links name it ("sports" -> "Sports")."""
+    segments = [s for s in _path(url).split("/") if s][:-1]
+    slugs = [s.lower() for s in segments if _SLUG.match(s.lower())]
+    if not slugs:
+        return None
+    named: dict[str, str] = {}
+    for href, text in page.links:
+        parts = [p for p in _path(href).lower().split("/") if p]
+        if parts and text and len(text.split()) <= _MAX_SECTION_WORDS:
+            named.setdefault(parts[-1], text)
+    for slug in slugs:
+        if slug in named:
+            return named[slug]
+    return None
+
+
+def visible_tags(page: Page, zone: ArticleZone) -> list[str]:
+    """Link texts of a tag box ("Tags: a, b") in or after the article."""
+    marked = _marked_nodes(page, _TAG_BOX)
+    for block in page.blocks:
+        if block.link_chars == 0 or not zone.contains(page, block.node):
+            continue
+        if not marked[block.node] and not _TAG_LABEL.match(block.text):
+            continue
+        text = _TAG_LABEL.sub("", block.text)
+        tags = [t for href, t in page.links if t and t in text and _TAG_LINK.search(href)]
+        if tags:
+            return sorted(dict.fromkeys(tags), key=text.find)
+    return []
+
+
+def _marked_nodes(page: Page, pattern: re.Pattern[str]) -> list[bool]:
+    """Per node: whether it or one of its ancestors has a class/id token `pattern` finds."""
+    hits = {t for t in {t for node in page.nodes for t in node.tokens} if pattern.search(t)}
+    marked: list[bool] = []
+    for node in page.nodes:
+        inherited = node.parent >= 0 and marked[node.parent]
+        marked.append(inherited or (bool(hits) and not hits.isdisjoint(node.tokens)))
+    return marked
+
+
+def _path(url: str) -> str:
+    """The path of a URL, or "" for one too malformed to split (``http://[::1``)."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""

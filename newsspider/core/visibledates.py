@@ -1,0 +1,236 @@
+"""Dates as readers see them, read with :mod:`dateparser` from the blocks near the headline.
+
+dateparser does the reading (month and weekday names of 200 languages, Arabic included);
+this module only picks which blocks to read, puts a stamp into a shape dateparser accepts
+(a leading "GMT", Arabic-Indic digits, "2018 - 12:22"), and tells a publication stamp from
+an "Updated ..." one by the label before it.
+
+    >>> reader = VisibleDateParser()
+    >>> [(s.moment.isoformat(), s.precision) for s in reader.read("GMT 09:22 2018 Monday ,22 January", "en")]
+    [('2018-01-22T09:22:00+00:00', 2)]
+    >>> [(s.moment.isoformat(), s.update) for s in reader.read("آخر تحديث: الإثنين 22 يناير 2018 - 12:22", "ar")]
+    [('2018-01-22T12:22:00', True)]
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from dateparser.data.languages_info import language_order
+from dateparser.date import DateDataParser
+from dateparser.languages.loader import default_loader
+from dateparser.search import search_dates
+
+from newsspider.core.blocks import Block, Page
+from newsspider.core.zone import ArticleZone
+
+logger = logging.getLogger(__name__)
+
+SETTINGS: dict[str, Any] = {
+    "PREFER_DATES_FROM": "past",
+    # A stamp must name its day, month and year: "09:03:51" alone is a clock, not a date,
+    # and dateparser would fill the rest in from today.
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    # No relative dates ("2 hours ago"): they would be read against the crawl's clock.
+    "PARSERS": ["absolute-time", "custom-formats"],
+}
+_LANGUAGES = frozenset(language_order)
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")  # fmt: skip
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ALEFS = str.maketrans("أإآ", "ااا")
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{4}\s*年")
+_EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_DATE_SHAPE = re.compile(r"(?<!\d)(?:19[89]\d|20\d\d)(?!\d)|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+_ZONE_FIRST = re.compile(r"\b(GMT|UTC)\b\s*(?=\d)")
+_YEAR_DASH_CLOCK = re.compile(r"(\d{4})\s*[-–|,]\s*(\d{1,2}[:.]\d{2})")
+_TRAILING_CLOCK = re.compile(
+    r"\s*(?:[-–|,]|at|à|um)?\s*(\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)", re.I
+)
+_HAS_CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}")
+_UPDATE_LABEL = re.compile(
+    r"updated?|modified|last edit|mis à jour|aktualisiert|actualizado|aggiornato|"
+    r"zaktualizowano|обновлено|更新|تحديث|تعديل",
+    re.I,
+)
+_MAX_BLOCK_CHARS = 200
+# A date line in the body is short; around a stamp, a byline and labels fit in this much.
+_MAX_BODY_STAMP_CHARS = 100
+_MAX_STAMP_CONTEXT = 80
+# Blocks at the end of the body where a "Published ..." line may close the article.
+_TAIL_BLOCKS = 3
+_FULL_PARSE_CHARS = 60
+
+
+class Stamp(NamedTuple):
+    """A date read from visible text: precision 0 (day), 1 (time) or 2 (time and zone)."""
+
+    moment: datetime
+    precision: int
+    text: str
+    update: bool
+
+
+def normalize_stamp(text: str) -> str:
+    """A visible stamp in a shape dateparser reads.
+
+    >>> normalize_stamp("GMT 09:22 2018 Monday ,22 January")
+    '09:22 2018 Monday ,22 January GMT'
+    >>> normalize_stamp("الإثنين ٢٢ يناير ٢٠١٨ - 12:22")
+    'الإثنين 22 يناير 2018 12:22'
+    """
+    text = text.translate(_EASTERN_DIGITS)
+    match = _ZONE_FIRST.search(text)
+    if match:
+        text = (text[: match.start()] + text[match.end() :]).strip() + " " + match[1]
+    return _YEAR_DASH_CLOCK.sub(r"\1 \2", text)
+
+
+def has_date_shape(text: str) -> bool:
+    """Whether `text` holds a year or a numeric date, the least a full date needs."""
+    return bool(_DATE_SHAPE.search(text.translate(_EASTERN_DIGITS)))
+
+
+class VisibleDateParser:
+    """Reads full dates (day, month and year) out of short visible texts.
+
+    dateparser's parsers are built once per language and kept: building one costs more
+    than reading a stamp.
+    """
+
+    def __init__(self, fallback_language: str = "en") -> None:
+        self.fallback = fallback_language
+        self._parsers: dict[str, DateDataParser] = {}
+        self._month_names: dict[str | None, re.Pattern[str]] = {}
+
+    def read(self, text: str, language: str | None) -> list[Stamp]:
+        """Every full date in `text`, in order; `language` (ISO 639-1) is tried first."""
+        if len(text) > _MAX_BLOCK_CHARS or not has_date_shape(text):
+            return []
+        if not _NUMERIC_DATE.search(text) and not self._months(language).search(text.lower()):
+            return []  # a year with no month named: "the 2012 budget"
+        stamp = normalize_stamp(text)
+        languages = self._languages(language)
+        if len(stamp) <= _FULL_PARSE_CHARS:
+            moment = self._parse(stamp, languages)
+            if moment is not None:
+                return [Stamp(moment, _precision(stamp, moment), stamp, False)]
+        return self._search(stamp, languages)
+
+    def near_article(
+        self, page: Page, zone: ArticleZone, language: str | None, reach: int
+    ) -> list[tuple[int, Stamp]]:
+        """(distance from the headline, stamp) from blocks in the article or near its start,
+        nearest first.
+
+        Blocks in list items outside the article (related stories, most read) are skipped,
+        and so are blocks after the body, where comments and other articles' teasers sit.
+        Reading stops one block after the first publication stamp: the nearest one wins.
+        """
+        found: list[tuple[int, Stamp]] = []
+        stop = -1
+        for position, (distance, block) in enumerate(_stamp_blocks(page, zone, reach)):
+            if 0 <= stop < position:
+                break
+            for stamp in self.read(block.text, language):
+                if len(block.text) - len(stamp.text) <= _MAX_STAMP_CONTEXT:
+                    found.append((distance, stamp))
+                    if not stamp.update and stop < 0:
+                        stop = position + 1
+        return found
+
+    def _search(self, stamp: str, languages: list[str]) -> list[Stamp]:
+        try:
+            hits = search_dates(stamp, languages=languages, settings=SETTINGS) or []
+        except (ValueError, OverflowError) as exc:
+            logger.debug("dateparser could not search %r: %s", stamp, exc)
+            return []
+        found: list[Stamp] = []
+        cursor = 0
+        for matched, moment in hits:
+            start = stamp.find(matched, cursor)
+            if start < 0 or not any(c.isdigit() for c in matched):
+                continue
+            update = bool(_UPDATE_LABEL.search(stamp[cursor:start]))
+            cursor = start + len(matched)
+            clock = _TRAILING_CLOCK.match(stamp, cursor)
+            if clock and not _HAS_CLOCK.search(matched):
+                timed = self._parse(matched + " " + clock[1], languages)
+                if timed is not None and timed.date() == moment.date():
+                    moment, matched, cursor = timed, matched + " " + clock[1], clock.end()
+            found.append(Stamp(moment, _precision(matched, moment), matched, update))
+        return found
+
+    def _parse(self, text: str, languages: list[str]) -> datetime | None:
+        key = ",".join(languages)
+        parser = self._parsers.get(key)
+        if parser is None:
+            parser = self._parsers[key] = DateDataParser(languages=languages, settings=SETTINGS)
+        moment: datetime | None = parser.get_date_data(text).date_obj
+        return moment
+
+    def _months(self, language: str | None) -> re.Pattern[str]:
+        """A pattern matching a month name of `language` or of the fallback language."""
+        pattern = self._month_names.get(language)
+        if pattern is None:
+            names = calendar_names([language or self.fallback, self.fallback], MONTHS)
+            spelled = sorted((n for n in names if n.isalpha()), key=len, reverse=True)
+            other = [re.escape(n) for n in names if not n.isalpha()]  # "1月", "sept."
+            alternatives = [r"(?<!\w)(?:" + "|".join(map(re.escape, spelled)) + r")(?!\w)"]
+            pattern = re.compile("|".join(alternatives + other))
+            self._month_names[language] = pattern
+        return pattern
+
+    def _languages(self, language: str | None) -> list[str]:
+        if language and language != self.fallback and language in _LANGUAGES:
+            return [language, self.fallback]
+        return [self.fallback]
+
+
+def _stamp_blocks(page: Page, zone: ArticleZone, reach: int) -> list[tuple[int, Block]]:
+    """Blocks that may hold the article's stamp, with their distance from its start."""
+    found: list[tuple[int, Block]] = []
+    last = zone.body[-1] if zone.body else len(page.blocks)
+    body = set(zone.body)
+    for block in page.blocks:
+        if block.link_ratio >= 0.5 or block.index > last + 1:
+            continue
+        if block.index in body and len(block.text) > _MAX_BODY_STAMP_CHARS:
+            continue  # prose: "founded on May 24, 2003" is not the article's date
+        distance = zone.distance(block.index)
+        if distance > reach and block.index < last - _TAIL_BLOCKS:
+            continue  # stamps open or close an article; mid-body dates are someone else's
+        if zone.contains(page, block.node) or (
+            distance <= reach and not in_list_item(page, block.node)
+        ):
+            found.append((distance, block))
+    found.sort(key=lambda entry: entry[0])
+    return found
+
+
+def calendar_names(languages: Sequence[str], keys: Sequence[str]) -> frozenset[str]:
+    """Month (or weekday) names of `languages` from dateparser's data: case-folded, alefs
+    folded ("الإثنين" and "الاثنين" alike). Unknown languages are skipped."""
+    names: set[str] = set()
+    for code in dict.fromkeys(languages):
+        if code not in _LANGUAGES:
+            continue
+        info = default_loader.get_locale(code).info
+        for key in keys:
+            names.update(str(n).casefold().translate(_ALEFS) for n in info.get(key, []))
+    return frozenset(n for n in names if len(n) > 2 or not n.isascii())
+
+
+def _precision(text: str, moment: datetime) -> int:
+    if not _HAS_CLOCK.search(text):
+        return 0
+    return 2 if moment.tzinfo is not None else 1
+
+
+def in_list_item(page: Page, node: int) -> bool:
+    """Whether `node` lies inside an ``li`` element (a list of links, teasers, comments)."""
+    return any(page.nodes[n].tag == "li" for n in page.ancestors(node))

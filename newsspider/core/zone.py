@@ -1,0 +1,146 @@
+"""Where the article sits on a parsed page: its headline block, its body blocks, their subtree.
+
+The template pipeline has already chosen the body (the cleaned text); this module finds those
+lines again among the page's blocks, so that metadata can prefer what lies in or near the
+article (its date line, its byline, its images) over what lies in lists of other articles.
+
+    >>> from newsspider.core.blocks import parse_page
+    >>> page = parse_page('<ul><li><a href="/o">Other story</a></li></ul><div><h1>Big news</h1>'
+    ...     '<p>Monday</p><div class="txt"><p>Body one.</p><p>Body two.</p></div></div>')
+    >>> zone = locate(page, "Body one.\\nBody two.", "Big news")
+    >>> zone.headline, zone.body, page.nodes[zone.root].tag
+    (1, (3, 4), 'div')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsspider.core.blocks import Page
+
+_WORD = re.compile(r"\w+")
+# Share of the body's characters the article subtree must hold.
+_BODY_SHARE = 0.9
+# Levels the subtree may grow upwards to take the headline in.
+_HEADLINE_CLIMB = 4
+_HEADINGS = ("h1", "h2", "h3")
+# A heading this many blocks before the body, at most, can be the headline.
+_HEADLINE_REACH = 25
+
+
+@dataclass(frozen=True)
+class ArticleZone:
+    """Block indexes of the headline (-1: none) and body, and the node holding them (-1)."""
+
+    headline: int
+    body: tuple[int, ...]
+    root: int
+    root_end: int = -1
+    """One past the last node of the root's subtree (nodes are numbered in document order)."""
+
+    @property
+    def start(self) -> int:
+        """First block of the article: the headline, else the body's first (-1: unknown)."""
+        if self.headline >= 0:
+            return self.headline
+        return self.body[0] if self.body else -1
+
+    @property
+    def body_start(self) -> int:
+        """First body block (-1: no body found)."""
+        return self.body[0] if self.body else -1
+
+    def contains(self, page: Page, node: int) -> bool:
+        """Whether `node` lies in the article subtree (False when no subtree was found)."""
+        return self.root >= 0 and self.root <= node < self.root_end
+
+    def distance(self, index: int) -> int:
+        """Blocks between `index` and the article's start (headline, else body)."""
+        start = self.start
+        return abs(index - start) if start >= 0 else index
+
+
+def words_key(text: str) -> str:
+    """Text compared loosely: lower case, word characters only.
+
+    >>> words_key("Syria: 'Talks' resume!")
+    'syria talks resume'
+    """
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def locate(page: Page, text: str, title: str) -> ArticleZone:
+    """The article zone of `page`, from its cleaned `text` and its `title`."""
+    lines = {line.strip() for line in text.splitlines() if line.strip()}
+    body = tuple(b.index for b in page.blocks if b.text in lines)
+    root = _body_root(page, body)
+    headline = _headline(page, title, body)
+    if headline >= 0 and root >= 0:
+        root = _climb_to(page, root, page.blocks[headline].node)
+    return ArticleZone(headline, body, root, _subtree_end(page, root))
+
+
+def _subtree_end(page: Page, root: int) -> int:
+    """One past the last descendant of `root`: its subtree is a run of node numbers."""
+    if root < 0:
+        return -1
+    inside = {root}
+    end = root + 1
+    while end < len(page.nodes) and page.nodes[end].parent in inside:
+        inside.add(end)
+        end += 1
+    return end
+
+
+def _body_root(page: Page, body: tuple[int, ...]) -> int:
+    """The deepest node whose subtree holds most of the body's characters."""
+    if not body:
+        return -1
+    held = [0] * len(page.nodes)
+    total = 0
+    for index in body:
+        block = page.blocks[index]
+        total += len(block.text)
+        for node in page.ancestors(block.node):
+            held[node] += len(block.text)
+    best, best_depth = -1, -1
+    for node, chars in enumerate(held):
+        if chars >= _BODY_SHARE * total:
+            depth = len(page.ancestors(node))
+            if depth > best_depth:
+                best, best_depth = node, depth
+    return best
+
+
+def _climb_to(page: Page, root: int, node: int) -> int:
+    """`root`, or its nearest ancestor (a few levels up at most) that also holds `node`."""
+    inside = set(page.ancestors(node))
+    candidate = root
+    for _ in range(_HEADLINE_CLIMB + 1):
+        if candidate < 0:
+            break
+        if candidate in inside:
+            return candidate
+        candidate = page.nodes[candidate].parent
+    return root
+
+
+def _headline(page: Page, title: str, body: tuple[int, ...]) -> int:
+    """The block showing the headline: the title's words in a heading near the body."""
+    key = words_key(title)
+    start = body[0] if body else len(page.blocks)
+    best, best_rank = -1, (9, 0)
+    for block in page.blocks:
+        if block.link_ratio > 0.5 or (key and words_key(block.text) != key):
+            continue
+        tag = page.nodes[block.node].tag
+        if not key and (tag != "h1" or block.index > start):
+            continue
+        heading = _HEADINGS.index(tag) if tag in _HEADINGS else len(_HEADINGS)
+        rank = (heading, abs(start - block.index))
+        if rank < best_rank:
+            best, best_rank = block.index, rank
+    if best >= 0 and best < start - _HEADLINE_REACH and not key:
+        return -1
+    return best

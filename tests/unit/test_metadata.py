@@ -1,0 +1,390 @@
+"""Metadata extraction: each source alone, and what wins when sources disagree."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from newsspider.core.blocks import parse_page
+from newsspider.core.bylines import BylineReader
+from newsspider.core.metadata import Metadata, MetadataExtractor
+from newsspider.core.profile import SiteProfile
+
+URL = "http://news.example/world/2018/01/22/talks-resume.html"
+NOW = datetime(2019, 1, 1, tzinfo=UTC)
+BODY = (
+    "Negotiators from both sides met again in the capital on Monday after a pause of "
+    "three weeks, officials said.\n"
+    "The talks are expected to last until the end of the week, according to a statement."
+)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> MetadataExtractor:
+    return MetadataExtractor()
+
+
+def page_html(
+    head: str = "",
+    header: str = "",
+    body: str = BODY,
+    after: str = "",
+    title: str = "Talks resume in the capital | Daily Example",
+    h1: str = "Talks resume in the capital",
+    lang: str = "en",
+) -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n"))
+    return f"""<html lang="{lang}"><head><title>{title}</title>{head}</head><body>
+    <nav><ul><li><a href="/">Home</a></li><li><a href="/world/">World</a></li></ul></nav>
+    <div class="article"><h1>{h1}</h1>{header}<div class="text">{paragraphs}</div></div>
+    {after}<footer>All rights reserved</footer></body></html>"""
+
+
+def extract(
+    extractor: MetadataExtractor,
+    html: str,
+    text: str = BODY,
+    profile: SiteProfile | None = None,
+    url: str = URL,
+) -> Metadata:
+    return extractor.extract(parse_page(html), url, text, profile, now=NOW)
+
+
+def ld_script(data: dict[str, Any]) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+RELATED = """<div class="related"><ul>
+<li><a href="/a">Another story</a><span class="date">March 3, 2017</span>
+<img src="/thumbs/a.jpg"></li>
+<li><a href="/b">A second story</a><time datetime="2017-03-04T10:00:00Z">Mar 4</time></li>
+</ul></div>"""
+
+
+# -- title ------------------------------------------------------------------------------------
+
+
+def test_title_from_og_title_without_site_suffix(extractor: MetadataExtractor) -> None:
+    head = '<meta property="og:title" content="Talks resume in the capital">'
+    meta = extract(extractor, page_html(head=head))
+    assert (meta.title, meta.sources["title"]) == ("Talks resume in the capital", "og_title")
+
+
+def test_title_suffix_the_h1_reveals_is_cut_from_og_title(extractor: MetadataExtractor) -> None:
+    head = '<meta property="og:title" content="Talks resume in the capital | Daily Example">'
+    meta = extract(extractor, page_html(head=head))
+    assert (meta.title, meta.sources["title"]) == ("Talks resume in the capital", "og_title")
+
+
+def test_title_prefix_without_separator_is_learned_and_cut(extractor: MetadataExtractor) -> None:
+    profile = SiteProfile()
+    for n in range(2):
+        html = page_html(title=f"Daily Ex, daily ex Story number {n} is here", h1="-")
+        html = html.replace("<h1>-</h1>", f"<h1>Story number {n} is here</h1>")
+        extract(extractor, html, profile=profile)
+    # A page with neither h1 nor og:title: only the learned affix can cut its <title>.
+    bare = page_html(title="Daily Ex, daily ex Markets rally after the vote", h1="Markets")
+    assert extract(extractor, bare, profile=profile).title == "Markets rally after the vote"
+
+
+def test_a_blog_name_in_h1_does_not_make_the_post_title_an_affix(
+    extractor: MetadataExtractor,
+) -> None:
+    html = page_html(title="The Fischbowl: The Eliot Era?", h1="The Fischbowl")
+    assert extract(extractor, html).title == "The Fischbowl: The Eliot Era?"
+
+
+def test_title_json_ld_headline_wins_unless_cut_short(extractor: MetadataExtractor) -> None:
+    og = '<meta property="og:title" content="Talks resume in the capital (og)">'
+    full = ld_script({"@type": "NewsArticle", "headline": "Talks resume in the capital"})
+    assert extract(extractor, page_html(head=og + full)).sources["title"] == "json_ld"
+    cut = ld_script({"@type": "NewsArticle", "headline": "Talks resume in the…"})
+    assert extract(extractor, page_html(head=og + cut)).sources["title"] == "og_title"
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+def test_published_from_json_ld_inside_graph(extractor: MetadataExtractor) -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "Daily Example"},
+            {"@type": "NewsArticle", "headline": "x", "datePublished": "2018-01-22T09:22:00Z"},
+        ],
+    }
+    meta = extract(extractor, page_html(head=ld_script(graph)))
+    assert (meta.published, meta.sources["published"]) == ("2018-01-22T09:22:00+00:00", "json_ld")
+
+
+def test_json_ld_of_a_related_article_is_not_the_page_s(extractor: MetadataExtractor) -> None:
+    data = [
+        {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "NewsArticle", "url": "http://news.example/other",
+                 "datePublished": "2017-05-05"},
+            ],
+        },
+        {"@type": "NewsArticle", "url": URL, "datePublished": "2018-01-22"},
+    ]  # fmt: skip
+    meta = extract(
+        extractor, page_html(head=f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    )
+    assert meta.published == "2018-01-22"
+
+
+@pytest.mark.parametrize(
+    ("head", "source"),
+    [
+        ('<meta property="article:published_time" content="2018-01-22T09:22:00+01:00">', "meta"),
+        ('<meta itemprop="datePublished" content="2018-01-22T09:22:00+01:00">', "microdata"),
+        ('<meta name="DC.date.issued" content="2018-01-22T09:22:00+01:00">', "dublin_core"),
+    ],
+)
+def test_published_from_each_meta_source(
+    extractor: MetadataExtractor, head: str, source: str
+) -> None:
+    meta = extract(extractor, page_html(head=head))
+    assert (meta.published, meta.sources["published"]) == ("2018-01-22T09:22:00+01:00", source)
+
+
+def test_time_element_in_article_not_in_related_list(extractor: MetadataExtractor) -> None:
+    header = '<p class="meta"><time datetime="2018-01-22T09:22:00Z">Jan 22</time></p>'
+    meta = extract(extractor, page_html(header=header, after=RELATED))
+    assert (meta.published, meta.sources["published"]) == (
+        "2018-01-22T09:22:00+00:00",
+        "time_element",
+    )
+    assert extract(extractor, page_html(after=RELATED)).published is None
+
+
+def test_visible_gmt_stamp_and_arabic_date(extractor: MetadataExtractor) -> None:
+    header = '<div class="date">GMT 09:22 2018 Monday ,22 January</div>'
+    meta = extract(extractor, page_html(header=header, after=RELATED))
+    assert (meta.published, meta.sources["published"]) == ("2018-01-22T09:22:00+00:00", "visible")
+    arabic = '<div class="date">الإثنين 22 يناير 2018 - 12:22</div>'
+    body = "أعلن الجيش اللبناني اليوم عن خطة أمنية جديدة في العاصمة بعد اجتماع طويل للحكومة."
+    html = page_html(header=arabic, body=body, lang="ar", title="خطة أمنية", h1="خطة أمنية")
+    assert extract(extractor, html, text=body).published == "2018-01-22T12:22:00"
+
+
+def test_clock_relative_and_future_stamps_are_never_dates(extractor: MetadataExtractor) -> None:
+    for stamp in ("Last Updated : GMT 09:03:51", "2 hours ago", "March 3, 2031"):
+        header = f'<div class="date">{stamp}</div>'
+        assert extract(extractor, page_html(header=header)).published is None, stamp
+
+
+def test_updated_stamp_is_modified_not_published(extractor: MetadataExtractor) -> None:
+    header = "<p>January 22, 2018 at 9:05 am Updated January 24, 2018 at 1:00 pm</p>"
+    meta = extract(extractor, page_html(header=header))
+    assert (meta.published, meta.modified) == ("2018-01-22T09:05:00", "2018-01-24T13:00:00")
+
+
+def test_more_specific_source_wins_and_the_loser_is_recorded(
+    extractor: MetadataExtractor,
+) -> None:
+    head = ld_script({"@type": "NewsArticle", "datePublished": "2018-01-22T09:22:00Z"})
+    head += '<meta property="article:published_time" content="2018-01-25T10:00:00Z">'
+    header = '<div class="date">GMT 11:00 2018 Friday ,26 January</div>'
+    meta = extract(extractor, page_html(head=head, header=header))
+    assert meta.sources["published"] == "json_ld"
+    assert [c[0] for c in meta.candidates["published"]] == ["json_ld", "meta", "visible"]
+
+
+def test_same_day_from_a_weaker_source_adds_precision(extractor: MetadataExtractor) -> None:
+    head = ld_script({"@type": "NewsArticle", "datePublished": "2018-01-22"})
+    head += '<meta property="article:published_time" content="2018-01-22T09:22:00Z">'
+    assert extract(extractor, page_html(head=head)).published == "2018-01-22T09:22:00+00:00"
+
+
+def test_page_date_after_markup_modification_is_misread(extractor: MetadataExtractor) -> None:
+    head = '<meta property="article:modified_time" content="2012-01-11T10:00:00Z">'
+    header = '<div class="date">11/01/2012</div>'  # 11 January, read the US way
+    meta = extract(extractor, page_html(head=head, header=header))
+    assert (meta.published, meta.modified) == (None, "2012-01-11T10:00:00+00:00")
+    assert meta.notes and "before published" in meta.notes[0]
+
+
+def test_modified_before_published_is_dropped(extractor: MetadataExtractor) -> None:
+    head = ld_script(
+        {"@type": "NewsArticle", "datePublished": "2018-01-22", "dateModified": "2017-01-01"}
+    )
+    meta = extract(extractor, page_html(head=head))
+    assert (meta.published, meta.modified) == ("2018-01-22", None)
+
+
+# -- authors, source, dateline ----------------------------------------------------------------
+
+
+def test_json_ld_persons_are_authors_and_an_agency_is_the_source(
+    extractor: MetadataExtractor,
+) -> None:
+    authors = [{"@type": "Person", "name": "Ann Lee"}, {"@type": "Person", "name": "Sam Roe"}]
+    people = {"@type": "NewsArticle", "author": authors}
+    meta = extract(extractor, page_html(head=ld_script(people), header="<p>By Someone Else</p>"))
+    assert (meta.authors, meta.sources["authors"]) == (["Ann Lee", "Sam Roe"], "json_ld")
+    agency = {
+        "@type": "NewsArticle",
+        "author": {"@type": "Organization", "name": "Agence France-Presse"},
+    }
+    meta = extract(extractor, page_html(head=ld_script(agency)))
+    assert (meta.authors, meta.source, meta.sources["source"]) == ([], "AFP", "json_ld_author")
+
+
+def test_meta_author_and_visible_bylines(extractor: MetadataExtractor) -> None:
+    meta = extract(extractor, page_html(head='<meta name="author" content="Ann Lee">'))
+    assert (meta.authors, meta.sources["authors"]) == (["Ann Lee"], "meta")
+    meta = extract(extractor, page_html(header="<p>By Ann Lee and Sam Roe, Reuters</p>"))
+    assert (meta.authors, meta.source) == (["Ann Lee", "Sam Roe"], "Reuters")
+
+
+def test_arabic_byline_with_a_glued_date() -> None:
+    reader = BylineReader()
+    assert reader.read("بقلم: سارة خليلالخميس 13 ديسمبر 2018 - 17:37", "ar") == (["سارة خليل"], [])
+    assert reader.read("By Staff Writer", "en") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("line", "agency"),
+    [("Source: AFP", "AFP"), ("المصدر: أ ف ب", "AFP"), ("— Agence France-Presse", "AFP"),
+     ("(AP)", "AP"), ("المصدر: رويترز", "Reuters")],
+)  # fmt: skip
+def test_credit_lines_give_the_source_and_leave_the_text(
+    extractor: MetadataExtractor, line: str, agency: str
+) -> None:
+    text = BODY + "\n" + line
+    meta = extract(extractor, page_html(body=text), text=text)
+    assert (meta.source, meta.sources["source"]) == (agency, "credit_line")
+    assert meta.text == BODY
+
+
+def test_a_photo_credit_is_not_the_story_s_source(extractor: MetadataExtractor) -> None:
+    text = BODY + "\n(JOHN DOE/AFP/Getty Images)"
+    assert extract(extractor, page_html(body=text), text=text).source is None
+
+
+def test_an_agency_named_in_a_sentence_is_not_the_source(extractor: MetadataExtractor) -> None:
+    text = BODY + "\nA spokesman told Reuters the talks would go on."
+    assert extract(extractor, page_html(body=text), text=text).source is None
+
+
+def test_dateline_lines_and_prefixes_leave_the_text(extractor: MetadataExtractor) -> None:
+    text = "Beirut - Daily Example\n" + BODY
+    meta = extract(extractor, page_html(body=text), text=text)
+    assert (meta.dateline, meta.sources["dateline"], meta.text) == ("Beirut", "text_line", BODY)
+    arabic = "بيروت - العرب اليوم\nأعلن الجيش اللبناني اليوم عن خطة أمنية جديدة في العاصمة."
+    meta = extract(extractor, page_html(body=arabic, lang="ar"), text=arabic)
+    assert meta.dateline == "بيروت" and meta.text is not None and "العرب اليوم" not in meta.text
+    text = "TUNIS (AFP) - " + BODY
+    meta = extract(extractor, page_html(body=text), text=text)
+    assert (meta.dateline, meta.source, meta.text) == ("Tunis", "AFP", BODY)
+
+
+def test_dateline_between_headline_and_body_or_in_the_byline(
+    extractor: MetadataExtractor,
+) -> None:
+    meta = extract(extractor, page_html(header='<p class="dl">Kuwait City - Daily Example</p>'))
+    assert (meta.dateline, meta.sources["dateline"], meta.text) == (
+        "Kuwait City",
+        "page_line",
+        BODY,
+    )
+    header = "<div>By Ann Lee KUWAIT CITY January 22, 2018 at 9:05 am</div>"
+    meta = extract(extractor, page_html(header=header))
+    assert (meta.dateline, meta.authors) == ("Kuwait City", ["Ann Lee"])
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Officials said - after a long night - that the talks had failed.",
+        "Κοκκινίλες, ερεθισμοί, τραχιά όψη, λεπτές ρυτίδες που γίνονται - αυτά λέει ο γιατρός.",
+        "FILE: A view of the harbour before the storm reached the coast.",
+        "By JOHN SMITH",
+        "The station KBKW reported on March 3, 2012 that the object was found.",
+    ],
+)
+def test_what_is_not_a_dateline_stays_in_the_text(extractor: MetadataExtractor, first: str) -> None:
+    text = first + "\n" + BODY
+    meta = extract(extractor, page_html(body=text), text=text)
+    assert (meta.dateline, meta.text) == (None, text)
+
+
+# -- images, section, tags, language ----------------------------------------------------------
+
+
+def test_article_images_with_captions_not_logos_avatars_or_teasers(
+    extractor: MetadataExtractor,
+) -> None:
+    head = '<meta property="og:image" content="http://news.example/up/lead.jpg">'
+    header = (
+        '<img src="/static/logo.png" alt="Daily Example">'
+        '<figure><img src="/up/lead.jpg" alt="alt text"><figcaption>The harbour at dawn'
+        '</figcaption></figure><img src="data:image/gif;base64,R0lGOD">'
+    )
+    after = RELATED + '<div class="comments"><img class="avatar" src="/avatars/1.png"></div>'
+    meta = extract(extractor, page_html(head=head, header=header, after=after))
+    assert meta.images == [
+        {"url": "http://news.example/up/lead.jpg", "caption": "The harbour at dawn"}
+    ]
+
+
+def test_a_share_image_on_every_page_is_the_site_s_not_the_article_s(
+    extractor: MetadataExtractor,
+) -> None:
+    profile = SiteProfile()
+    head = '<meta property="og:image" content="http://news.example/default-share.jpg">'
+    for _ in range(4):
+        meta = extract(extractor, page_html(head=head), profile=profile)
+    assert meta.images == []
+
+
+def test_section_sources_in_order(extractor: MetadataExtractor) -> None:
+    crumbs = '<ol class="breadcrumb"><li><a href="/">Home</a></li>'
+    crumbs += '<li><a href="/w">Middle East</a></li></ol>'
+    assert extract(extractor, page_html(header=crumbs)).section == "Middle East"
+    meta_section = '<meta property="article:section" content="Politics">'
+    meta = extract(extractor, page_html(head=meta_section, header=crumbs))
+    assert (meta.section, meta.sources["section"]) == ("Politics", "meta")
+    meta = extract(extractor, page_html())
+    assert (meta.section, meta.sources["section"]) == ("World", "url")
+
+
+def test_tags_without_site_name_or_headline(extractor: MetadataExtractor) -> None:
+    head = '<meta property="og:site_name" content="Daily Example">'
+    keywords = "talks resume in the capital, Daily Example, diplomacy، peace"
+    head += f'<meta name="keywords" content="{keywords}">'
+    meta = extract(extractor, page_html(head=head))
+    assert (meta.tags, meta.sources["tags"]) == (["diplomacy", "peace"], "keywords")
+    ld = ld_script({"@type": "NewsArticle", "keywords": ["talks", "UN"]})
+    assert extract(extractor, page_html(head=head + ld)).tags == ["talks", "UN"]
+
+
+def test_visible_tag_box(extractor: MetadataExtractor) -> None:
+    box = '<div class="tags">Tags: <a href="/tag/un">UN</a>, <a href="/tag/peace">peace</a></div>'
+    html = page_html().replace("</div></div>", "</div>" + box + "</div>")
+    assert extract(extractor, html).tags == ["UN", "peace"]
+
+
+def test_language_declared_checked_against_the_text(extractor: MetadataExtractor) -> None:
+    meta = extract(extractor, page_html(lang="en-GB"))
+    assert (meta.language, meta.sources["language"]) == ("en", "html_lang")
+    arabic = "أعلن الجيش اللبناني اليوم عن خطة أمنية جديدة في العاصمة بعد اجتماع طويل للحكومة."
+    meta = extract(extractor, page_html(body=arabic, lang="en"), text=arabic)
+    assert (meta.language, meta.sources["language"]) == ("ar", "langid")
+    meta = extract(extractor, page_html(body="بيروت", lang="ar"), text="بيروت")
+    assert meta.language == "ar"
+
+
+def test_site_profile_survives_serialization() -> None:
+    profile = SiteProfile()
+    for _ in range(3):
+        profile.observe({"suffix:daily"}, set(), {"news"}, {"http://x/logo.png"})
+    again = SiteProfile.from_dict(json.loads(json.dumps(profile.to_dict())))
+    assert again.is_affix("suffix:daily") and again.is_site_keyword("news")
+    with pytest.raises(ValueError):
+        SiteProfile.from_dict({"version": 0})
