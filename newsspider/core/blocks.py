@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from newsspider.core.markup import cap_nesting
+
 logger = logging.getLogger(__name__)
 
 # Elements whose text a reader never sees as prose.
@@ -153,14 +155,25 @@ def _parse_tree(markup: str | bytes, encoding: str | None) -> etree._Element | N
             return None
         data = markup.encode("utf-8", "surrogatepass")
         encoding = "utf-8"
+    elif encoding is not None:
+        try:  # Python knows more codecs than libxml2 ("latin-1" is not one of its names)
+            return _parse_tree(markup.decode(encoding, "replace"), None)
+        except LookupError:
+            data, encoding = markup, None  # unknown to both: let libxml2 sniff
     else:
         data = markup
-        if not data.strip():
-            return None
+    if not data.strip():
+        return None
     # Plain etree elements: lxml.html's element classes cost a lookup per element.
-    parser = etree.HTMLParser(encoding=encoding, remove_comments=True, remove_pis=True)
+    # huge_tree: libxml2 stops reading at 256 levels of nesting without it, 2048 with it.
+    parser = etree.HTMLParser(
+        encoding=encoding, remove_comments=True, remove_pis=True, huge_tree=True
+    )
     try:
-        return etree.fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
+        if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log):
+            root = etree.fromstring(cap_nesting(data), parser=parser)  # read on past it
+        return root
     except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError) as exc:
         logger.debug("unparsable document: %s", exc)
         return None
