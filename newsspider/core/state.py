@@ -18,15 +18,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 logger = logging.getLogger(__name__)
 
 _NAMESPACE = re.compile(r"[a-z][a-z0-9_]{0,40}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+|\.{2,}")
+_INT_BOUND = 2**64
 
 
 class StateError(ValueError):
@@ -111,9 +113,33 @@ def safe_filename(name: str) -> str:
 
 def _decode(raw: str, where: str) -> dict[str, Any]:
     try:
-        document = json.loads(raw)
+        document = json.loads(
+            raw, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant
+        )
+    except RecursionError as exc:
+        raise StateError(f"corrupt state in {where}: JSON nested too deeply") from exc
     except ValueError as exc:
         raise StateError(f"corrupt state in {where}: {exc}") from exc
     if not isinstance(document, dict):
         raise StateError(f"corrupt state in {where}: not a JSON object")
     return document
+
+
+def _bounded_int(text: str) -> int:
+    """A JSON integer within 64 bits (state holds 64-bit hashes at most): a huge count would
+    overflow float arithmetic later, far from where it was read."""
+    value = int(text)
+    if not -_INT_BOUND < value < _INT_BOUND:
+        raise ValueError(f"integer out of range: {text[:24]}...")
+    return value
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text[:24]}")
+    return value
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a number state may hold")
