@@ -45,6 +45,8 @@ class ArticleItem:
     """Tags or keywords the site gives the article."""
     fingerprint: str | None = None
     """Hex digest of the normalized cleaned text: equal for equal articles."""
+    update: bool = False
+    """True when this article was emitted by an earlier run and its content changed since."""
     crawled_at: str | None = None
     """When the page was fetched, ISO 8601 UTC."""
     debug: dict[str, Any] | None = None
