@@ -23,6 +23,8 @@ _LISTING_PATH = re.compile(
     r"(/|\.html?$|$)",
     re.I,
 )
+# HTML5 sections that hold no article text, whatever the page.
+_NOT_CONTENT = frozenset({"footer", "nav", "aside"})
 _LISTING_QUERY = re.compile(r"(^|&)(page|p|q|s|query|search|tag|cat|category)=", re.I)
 # Pages every site has that are not news: about, contact, legal, account pages.
 _SERVICE_PATH = re.compile(
@@ -113,12 +115,15 @@ def _teaser_items(page: Page, minimum: int) -> set[int]:
 
 def _largest_prose_container(page: Page, test: ArticleTest, teasers: set[int]) -> int:
     """Characters of prose (long, link-poor blocks) under the parent holding the most,
-    leaving out prose inside `teasers` items."""
+    leaving out prose inside `teasers` items and in footers, navigation and asides."""
     by_parent: dict[int, int] = defaultdict(int)
     for block in page.blocks:
         if len(block.text) < test.prose_block_chars or block.link_ratio > test.max_link_ratio:
             continue
-        if teasers and any(n in teasers for n in page.ancestors(block.node)):
+        chain = page.ancestors(block.node)
+        if any(page.nodes[n].tag in _NOT_CONTENT for n in chain):
+            continue
+        if teasers and any(n in teasers for n in chain):
             continue
         by_parent[page.nodes[block.node].parent] += len(block.text) - block.link_chars
     return max(by_parent.values(), default=0)

@@ -95,3 +95,14 @@ def test_short_article_beside_sidebar_teasers_is_an_article() -> None:
     assert is_article(page, "http://x/news/brief.html")[0]
     listing = parse_page(f"<body><ul>{teasers}</ul></body>")
     assert not is_article(listing, "http://x/news/world")[0]
+
+
+def test_section_page_with_a_wordy_footer_is_not_an_article() -> None:
+    teasers = "".join(
+        f"<article><h2><a href='/a/{i}'>Headline number {i} of the day</a></h2>"
+        f"<p>{'Summary words for the teaser of this story. ' * 3}</p></article>"
+        for i in range(8)
+    )
+    footer = "<footer><p>" + "The Site is an independent newspaper, founded in 1901. " * 3
+    page = parse_page(f"<body><main>{teasers}</main>{footer}</p></footer></body>")
+    assert not is_article(page, "http://x/world/")[0]
