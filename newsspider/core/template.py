@@ -444,7 +444,9 @@ class SiteModel:
         """Rebuild a model saved by :meth:`to_dict`; ValueError if the state is not ours."""
         model = cls(config)
         cfg = model.config
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+        if not isinstance(data, dict):
+            raise ValueError(f"template state is not a JSON object: {type(data).__name__}")
+        if data.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported template state version: {data.get('version')!r}")
         try:
             for raw in data["clusters"]:
@@ -462,10 +464,23 @@ class SiteModel:
                     raw["item_places"], cfg.bucket_pages, 5000
                 )
                 cluster.seen = dict.fromkeys(int(k) for k in raw["seen"])
+                _check_widths(cluster)
                 model.clusters.append(cluster)
-        except (KeyError, TypeError) as exc:
-            raise ValueError(f"bad template state: {exc}") from exc
+        except (KeyError, IndexError, TypeError, OverflowError) as exc:
+            raise ValueError(f"bad template state: {exc!r}") from exc
         return model
+
+
+# Running sums each counter's entries carry after [count, delta] (see _count and _vote).
+_COUNTER_SUMS = {"texts": 0, "places": 2, "regions": 1, "shape": 0, "item_places": 0}
+
+
+def _check_widths(cluster: _Cluster) -> None:
+    """ValueError unless every entry has the values its counter adds (a hostile state file)."""
+    for name, sums in _COUNTER_SUMS.items():
+        counter: LossyCounter[Any] = getattr(cluster, name)
+        if any(len(entry) != 2 + sums for entry in counter.entries.values()):
+            raise ValueError(f"bad template state: {name} entries need {2 + sums} values")
 
 
 def _shape(page: Page) -> frozenset[int]:
