@@ -3,6 +3,7 @@
 1. :class:`TemplatePipeline` learns each site's template and cleans the article text.
 2. :class:`MetadataPipeline` fills the metadata fields and removes the dateline from the text.
 3. :class:`DedupPipeline` drops articles already emitted under another URL or text.
+4. :class:`ValidationPipeline` drops (and counts) any record that breaks the output schema.
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ from twisted.internet.task import LoopingCall
 from newsspider.core.dedup import DedupConfig, DedupIndex, DuplicateRecord, Verdict
 from newsspider.core.dedup import text_fingerprint as dedup_fingerprint
 from newsspider.core.metadata import FIELDS, MetadataConfig, MetadataExtractor
+from newsspider.core.neardup import NearConfig
 from newsspider.core.profile import SiteProfile
 from newsspider.core.state import LocalStateStore, MemoryStateStore, StateError, StateStore
 from newsspider.core.template import Observation, SiteModel, TemplateConfig
+from newsspider.feeds import local_feed_paths, pending_feeds, read_feed, set_pending_feeds
 from newsspider.items import ArticleItem
+from newsspider.schema import ArticleValidator, article_record
 from newsspider.signals import url_variant
 
 logger = logging.getLogger(__name__)
@@ -120,6 +124,18 @@ class TemplatePipeline:
         self.held[item.site].append(held)
         self.stats.inc_value("template/held")
         return await maybe_deferred_to_future(held.deferred)
+
+    def site_states(self) -> dict[str, dict[str, Any]]:
+        """Per site: "warming" or "learned", pages learned from, items held."""
+        return {
+            site: {
+                "state": "warming" if model.warming else "learned",
+                "pages": model.pages,
+                "clusters": len(model.clusters),
+                "held": len(self.held.get(site, [])),
+            }
+            for site, model in self.models.items()
+        }
 
     # -- models --------------------------------------------------------------------------
 
@@ -226,7 +242,9 @@ class DedupPipeline:
     ``dedup``), so a rerun emits only new articles and updates (``item.update``, with
     ``modified`` set to the crawl time when the page gave none). Every duplicate dropped is
     appended to NEWSSPIDER_DUPLICATES_FEED (JSON Lines: url, duplicate_of, kind,
-    similarity), except a page already emitted by an earlier run seen again unchanged.
+    similarity), unless its URL is the emitted article's canonical URL itself (a rerun).
+    A record's ``duplicate_of`` may later be recorded itself, as a duplicate of a copy
+    published earlier but found later (``dedup/superseded``): follow the chain.
 
     Links the spider requested in their canonical form instead (:data:`url_variant`) are
     recorded too, once each per run, as duplicates of whatever their canonical URL turns
@@ -241,6 +259,7 @@ class DedupPipeline:
     def __init__(
         self, crawler: Crawler, config: DedupConfig, store: StateStore, feed_path: str
     ) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.config = config
         self.store = store
@@ -255,13 +274,14 @@ class DedupPipeline:
         settings = crawler.settings
         if not settings.getbool("NEWSSPIDER_DEDUP_ENABLED"):
             raise NotConfigured("NEWSSPIDER_DEDUP_ENABLED is off")
-        config = DedupConfig(
+        near = NearConfig(
             shingle_size=settings.getint("NEWSSPIDER_DEDUP_SHINGLE_SIZE"),
             num_perm=settings.getint("NEWSSPIDER_DEDUP_NUM_PERM"),
             threshold=settings.getfloat("NEWSSPIDER_DEDUP_THRESHOLD"),
             min_shingles=settings.getint("NEWSSPIDER_DEDUP_MIN_SHINGLES"),
-            max_near=settings.getint("NEWSSPIDER_DEDUP_NEAR_WINDOW"),
+            max_size=settings.getint("NEWSSPIDER_DEDUP_NEAR_WINDOW"),
         )
+        config = DedupConfig(near=near)
         feed_path = settings.get("NEWSSPIDER_DUPLICATES_FEED") or ""
         pipeline = cls(crawler, config, state_store(crawler), feed_path)
         crawler.signals.connect(pipeline._on_variant, signal=url_variant)
@@ -269,6 +289,7 @@ class DedupPipeline:
 
     def open_spider(self) -> None:
         self.index = self._load()
+        self._replay_unsaved_runs()
         if not self.feed_path:
             logger.warning("NEWSSPIDER_DUPLICATES_FEED is empty: duplicates are only counted")
 
@@ -277,6 +298,7 @@ class DedupPipeline:
         if unresolved:
             self.stats.inc_value("dedup/variants/unresolved", unresolved)
         self.store.save(self.NAMESPACE, self.KEY, self.index.to_dict())
+        set_pending_feeds(self.store, [])
         if self._feed is not None:
             self._feed.close()
             self._feed = None
@@ -287,6 +309,35 @@ class DedupPipeline:
             len(self.index.near),
             unresolved,
         )
+
+    def _replay_unsaved_runs(self) -> None:
+        """Add what killed runs wrote to the index: their feeds are the record of it.
+
+        The index is saved when a run closes; a run killed before that leaves its feed
+        (written a whole line at a time, see newsspider.feeds) listed as pending. This
+        run's feeds are listed too, until it closes.
+        """
+        feeds = pending_feeds(self.store)
+        replayed = 0
+        for path in feeds:
+            for record in read_feed(path):
+                url = record.get("canonical_url") or record.get("url")
+                if isinstance(url, str) and url:
+                    text, published = record.get("text"), record.get("published")
+                    verdict = self.index.check(
+                        url,
+                        text if isinstance(text, str) else "",
+                        published if isinstance(published, str) else None,
+                    )
+                    self.index.add(url, verdict)
+                    replayed += 1
+        if replayed:
+            self.stats.inc_value("dedup/replayed", replayed)
+            logger.warning(
+                "an earlier run ended without saving its dedup index: %d article(s) "
+                "replayed from %d feed(s)", replayed, len(feeds),
+            )  # fmt: skip
+        set_pending_feeds(self.store, feeds + local_feed_paths(self.crawler.settings))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
@@ -311,8 +362,10 @@ class DedupPipeline:
     def _drop(self, item: ArticleItem, verdict: Verdict) -> None:
         self.stats.inc_value(f"dedup/dropped/{verdict.kind}")
         if item.url == verdict.duplicate_of:
-            self.stats.inc_value("dedup/unchanged")
-            raise DropItem("already emitted, unchanged", log_level="DEBUG")
+            # The canonical URL itself again (a rerun, or another rendering came first):
+            # the feed has it already, there is no other URL to record.
+            self.stats.inc_value("dedup/seen_again")
+            raise DropItem("already emitted", log_level="DEBUG")
         duplicate_of = verdict.duplicate_of or item.canonical_url or item.url
         self._write(DuplicateRecord(item.url, duplicate_of, verdict.kind, verdict.similarity))
         raise DropItem(f"{verdict.kind} duplicate of {verdict.duplicate_of}", log_level="DEBUG")
@@ -330,10 +383,10 @@ class DedupPipeline:
             self._write_variant(url, found)
 
     def _resolve_variants(self, canonical: str) -> None:
-        urls = self._pending.pop(canonical, None)
+        urls = self._pending.pop(canonical, [])
         found = self.index.resolve(canonical) if urls else None
-        for url in urls or ():
-            if found is not None:
+        if found is not None:
+            for url in urls:
                 self._write_variant(url, found)
 
     def _write_variant(self, url: str, found: DuplicateRecord) -> None:
@@ -438,3 +491,41 @@ class MetadataPipeline:
                 self.stats.inc_value("metadata/profiles_evicted")
         self.profiles.move_to_end(site)
         return profile
+
+
+class ValidationPipeline:
+    """Validates every article against the output schema (:mod:`newsspider.schema`) just
+    before it is written; an invalid one is logged (ERROR, with what is wrong), counted
+    (``validation/invalid``, ``validation/invalid/<field>``) and dropped, never written
+    broken. A record must also serialize to strict JSON in UTF-8, so a feed line always
+    parses. Runs last (900). NEWSSPIDER_VALIDATION_ENABLED turns it off.
+    """
+
+    def __init__(self, crawler: Crawler, validator: ArticleValidator, debug: bool) -> None:
+        self.stats = crawler.stats
+        self.validator = validator
+        self.debug = debug
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
+        settings = crawler.settings
+        if not settings.getbool("NEWSSPIDER_VALIDATION_ENABLED"):
+            raise NotConfigured("NEWSSPIDER_VALIDATION_ENABLED is off")
+        return cls(crawler, ArticleValidator(), settings.getbool("NEWSSPIDER_DEBUG"))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        record = article_record(item, self.debug)
+        errors = self.validator.errors(record)
+        try:
+            json.dumps(record, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+            errors.append(f"(record): not serializable as UTF-8 JSON: {exc}")
+        if not errors:
+            self.stats.inc_value("validation/valid")
+            return item
+        self.stats.inc_value("validation/invalid")
+        for field_name in sorted({error.split(":", 1)[0].split(".", 1)[0] for error in errors}):
+            self.stats.inc_value(f"validation/invalid/{field_name}")
+        raise DropItem(f"invalid record {item.url}: {'; '.join(errors[:5])}", log_level="ERROR")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import zlib
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import BaseSettings
@@ -29,14 +31,18 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from newsspider.core.blocks import parse_page
+from newsspider.core.encoding import Decoded, decode_html
 from newsspider.core.pagekind import is_article
 from newsspider.core.urls import canonical_url, site_of
 from newsspider.items import ArticleItem, output_fields
+from newsspider.signals import url_variant
 
 logger = logging.getLogger(__name__)
 
 _IGNORED_SUFFIXES = tuple("." + ext for ext in IGNORED_EXTENSIONS)
 _XML_SNIFF = 512
+# NEWSSPIDER_MAX_SITEMAP_BYTES when the spider is built without a crawler.
+_MAX_XML_BYTES = 50 * 1024 * 1024
 
 
 class NewsSpider(Spider):
@@ -51,6 +57,7 @@ class NewsSpider(Spider):
         self.start_urls = [u.strip() for u in start_urls or [] if u.strip()]
         self.sites: set[str] = set()
         self._demo: Any = None
+        self.max_xml_bytes = _MAX_XML_BYTES
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -73,6 +80,7 @@ class NewsSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_xml_bytes = crawler.settings.getint("NEWSSPIDER_MAX_SITEMAP_BYTES")
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
 
@@ -118,7 +126,9 @@ class NewsSpider(Spider):
             stats.inc_value("newsspider/skipped/not_text")
             logger.info("not a text page, skipped: %s", response.url)
             return
-        page = parse_page(response.text)
+        decoded = decode_html(response.body, response.headers.get(b"Content-Type"))
+        self._note_encoding(response.url, decoded)
+        page = parse_page(decoded.text)
         if not page.blocks:
             stats.inc_value("newsspider/skipped/empty")
             logger.info("empty page, skipped: %s", response.url)
@@ -139,9 +149,26 @@ class NewsSpider(Spider):
                 page=page,
             )
 
+    def _note_encoding(self, url: str, decoded: Decoded) -> None:
+        """Count where the page's encoding came from; report a wrong or undecodable one."""
+        stats = self.crawler.stats
+        stats.inc_value(f"newsspider/encoding/{decoded.source}")
+        if decoded.overruled:
+            stats.inc_value("newsspider/faults/bad_encoding")
+            logger.info(
+                "fault bad_encoding: %s (declared %s, decoded as %s from %s)",
+                url,
+                decoded.declared,
+                decoded.encoding,
+                decoded.source,
+            )
+        if decoded.lossy:
+            stats.inc_value("newsspider/faults/undecodable")
+            logger.warning("fault undecodable: %s (bytes invalid in %s)", url, decoded.encoding)
+
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         """A sitemap or sitemap index: follow its in-scope entries."""
-        body = _xml_body(response)
+        body = self._xml_body(response)
         try:
             sitemap = Sitemap(body)
         except (etree.XMLSyntaxError, ValueError, TypeError) as exc:
@@ -159,7 +186,7 @@ class NewsSpider(Spider):
         """An RSS or Atom feed: follow the links of its entries."""
         parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
         try:
-            root = etree.fromstring(_xml_body(response), parser=parser)
+            root = etree.fromstring(self._xml_body(response), parser=parser)
         except etree.XMLSyntaxError as exc:
             root = None
             logger.debug("feed parse error %s: %s", response.url, exc)
@@ -185,15 +212,53 @@ class NewsSpider(Spider):
                 if request is not None:
                     yield request
         parts = urlsplit(response.url)
-        yield Request(f"{parts.scheme}://{parts.netloc}/", callback=self.parse)
+        yield Request(
+            f"{parts.scheme}://{parts.netloc}/", callback=self.parse, errback=self.on_fetch_error
+        )
 
     def on_error(self, failure: Failure) -> None:
         """Count and log a start URL that could not be fetched."""
+        self.on_fetch_error(failure)
         request = getattr(failure, "request", None)
         self.crawler.stats.inc_value("newsspider/errors/start_url")
         logger.error("start URL failed: %s (%s)", getattr(request, "url", "?"), failure.value)
 
+    def on_fetch_error(self, failure: Failure) -> None:
+        """Count and log a download error no middleware reported (one raised while a
+        response was processed, or any with NEWSSPIDER_FAULTS_ENABLED off), without the
+        traceback Scrapy would log. Dropped requests (IgnoreRequest) were counted already.
+        """
+        if isinstance(failure.value, IgnoreRequest):
+            return
+        url = getattr(getattr(failure, "request", None), "url", "?")
+        name = type(failure.value).__name__
+        self.crawler.stats.inc_value(f"newsspider/faults/download_error/{name}")
+        logger.warning("fault download_error/%s: %s (%s)", name, url, failure.value)
+
     # -- helpers -------------------------------------------------------------------------
+
+    def _xml_body(self, response: Response) -> bytes:
+        """A sitemap's or feed's body, gunzipped; b"" past NEWSSPIDER_MAX_SITEMAP_BYTES."""
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.max_xml_bytes)
+            except OSError:
+                return b""
+            except ValueError:  # Scrapy's _DecompressionMaxSizeExceeded: a gzip bomb
+                return self._too_large(response)
+        if self.max_xml_bytes and len(body) > self.max_xml_bytes:
+            return self._too_large(response)
+        return body
+
+    def _too_large(self, response: Response) -> bytes:
+        self.crawler.stats.inc_value("newsspider/errors/sitemap_too_large")
+        logger.warning(
+            "sitemap or feed %s is larger than NEWSSPIDER_MAX_SITEMAP_BYTES (%d B), skipped",
+            response.url,
+            self.max_xml_bytes,
+        )
+        return b""
 
     def _follow(self, response: Response, href: str, callback: Any) -> Request | None:
         """A request for `href` if it is an in-scope web page, in its canonical form."""
@@ -216,7 +281,10 @@ class NewsSpider(Spider):
             return None
         if canonical != url:
             self.crawler.stats.inc_value("newsspider/links/canonicalized")
-        return Request(canonical, callback=callback, meta={"link_url": url})
+            self.crawler.signals.send_catch_log(signal=url_variant, url=url, canonical=canonical)
+        return Request(
+            canonical, callback=callback, errback=self.on_fetch_error, meta={"link_url": url}
+        )
 
     def _canonical(self, url: str, declared: str) -> str:
         """The page's declared canonical URL when it is on the same site, else ours."""
@@ -246,7 +314,7 @@ class NewsSpider(Spider):
 
 def _response_kind(response: Response) -> str:
     """What a start URL turned out to be: robots, sitemap, feed or page."""
-    head = _xml_body(response)[:_XML_SNIFF].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    head = _xml_head(response).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<urlset" in head or b"<sitemapindex" in head:
         return "sitemap"
     if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
@@ -257,14 +325,15 @@ def _response_kind(response: Response) -> str:
     return "page"
 
 
-def _xml_body(response: Response) -> bytes:
+def _xml_head(response: Response) -> bytes:
+    """The body's first bytes, gunzipped if it is gzip (only those bytes are inflated)."""
     body = response.body
     if body[:2] == b"\x1f\x8b":
         try:
-            body = gunzip(body, max_size=50 * 1024 * 1024)
-        except OSError:
+            return zlib.decompressobj(wbits=31).decompress(body, _XML_SNIFF)
+        except zlib.error:
             return b""
-    return body
+    return body[:_XML_SNIFF]
 
 
 def _link_latest_feed(settings: BaseSettings) -> None:

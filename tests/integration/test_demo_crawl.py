@@ -127,4 +127,4 @@ def test_command_line_feed_replaces_the_default(tmp_path: Path, demo: DemoServer
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert read_jsonl(out)
-    assert not (tmp_path / "output").exists()
+    assert not (tmp_path / "output" / "news").exists()  # no default feed beside -O
