@@ -281,7 +281,9 @@ class DedupPipeline:
             min_shingles=settings.getint("NEWSSPIDER_DEDUP_MIN_SHINGLES"),
             max_size=settings.getint("NEWSSPIDER_DEDUP_NEAR_WINDOW"),
         )
-        config = DedupConfig(near=near)
+        config = DedupConfig(
+            near=near, prefer_earliest=settings.getbool("NEWSSPIDER_DEDUP_PREFER_EARLIEST")
+        )
         feed_path = settings.get("NEWSSPIDER_DUPLICATES_FEED") or ""
         pipeline = cls(crawler, config, state_store(crawler), feed_path)
         crawler.signals.connect(pipeline._on_variant, signal=url_variant)

@@ -96,6 +96,9 @@ NEWSSPIDER_DEDUP_MIN_SHINGLES = 50
 # Articles kept in the near-duplicate index (about 4 KB each in memory), the oldest
 # forgotten first; canonical URLs and fingerprints are kept for every article.
 NEWSSPIDER_DEDUP_NEAR_WINDOW = 200_000
+# Emit a copy published earlier than the one already emitted too, recording the emitted
+# one as its duplicate (off: the main feed gets the first copy crawled, and only that).
+NEWSSPIDER_DEDUP_PREFER_EARLIEST = False
 
 # --- scheduled crawls --------------------------------------------------------------------
 # Crash resume (with JOBDIR and NEWSSPIDER_STATE_DIR): feeds are written a whole line and a

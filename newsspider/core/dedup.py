@@ -51,11 +51,14 @@ class DedupConfig:
     """Parameters of duplicate detection (NEWSSPIDER_DEDUP_* settings).
 
     near: the near-duplicate detector's. min_line_words: words a line (paragraph) needs
-    to count as evidence of an edit (see :class:`DedupIndex`).
+    to count as evidence of an edit (see :class:`DedupIndex`). prefer_earliest: emit a
+    copy published earlier than the one already emitted as well, recording the emitted
+    one as its duplicate (off: the feed gets the first copy crawled, and only that).
     """
 
     near: NearConfig = NearConfig()
     min_line_words: int = 6
+    prefer_earliest: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,9 +150,10 @@ class DedupIndex:
     an edit rewrites text, drift only adds or drops whole blocks. Lines count from
     `min_line_words` words. Pure additions or removals are not reported (a known limit).
 
-    First copy. The first copy emitted is the representative of its duplicates; when a
-    copy's publication time (``published``) is known and earlier than the emitted one's,
-    it is emitted too and the later one is recorded as its duplicate (``superseded``).
+    First copy. The first copy emitted is the representative of its duplicates. With
+    ``prefer_earliest``, when a copy's publication time (``published``) is known and
+    earlier than the emitted one's, it is emitted too and the later one is recorded as its
+    duplicate (``superseded``).
     """
 
     def __init__(self, config: DedupConfig | None = None) -> None:
@@ -235,7 +239,7 @@ class DedupIndex:
         if target is None:
             return Verdict("new", probe=probe)
         first, kind, similarity = self._follow(target, kind, similarity)
-        if _earlier(probe.published, self._published[first]):
+        if self.config.prefer_earliest and _earlier(probe.published, self._published[first]):
             superseded = DuplicateRecord(self._canonicals[first], canonical_url, kind, similarity)
             return Verdict("new", similarity=similarity, superseded=superseded, probe=probe)
         return Verdict(kind, self._canonicals[first], similarity, probe=_with_target(probe, first))

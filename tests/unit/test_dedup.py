@@ -109,8 +109,16 @@ def test_extraction_drift_is_not_an_update(stories: list[str]) -> None:
     assert rerun(later).check(A, added).kind == "url"
 
 
-def test_an_earlier_published_copy_supersedes_the_emitted_one(stories: list[str]) -> None:
+def test_by_default_the_first_copy_crawled_stays_the_only_one(stories: list[str]) -> None:
     index = DedupIndex()
+    copy = retold(stories[0], stories[1].split("\n")[0])
+    observe(index, B, copy, "2018-05-02T10:00:00+00:00")
+    verdict = observe(index, A, stories[0], "2018-05-02T08:30:00+02:00")
+    assert verdict.kind == "near" and verdict.duplicate_of == B
+
+
+def test_an_earlier_published_copy_supersedes_the_emitted_one(stories: list[str]) -> None:
+    index = DedupIndex(DedupConfig(prefer_earliest=True))
     copy = retold(stories[0], stories[1].split("\n")[0])
     observe(index, B, copy, "2018-05-02T10:00:00+00:00")
     verdict = observe(index, A, stories[0], "2018-05-02T08:30:00+02:00")
