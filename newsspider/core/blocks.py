@@ -252,8 +252,8 @@ class _Walker:
             stamp = el.get("datetime")
             if stamp:
                 page.times.append((owner, stamp.strip()))
-        elif tag == "link" and "canonical" in (el.get("rel") or "").lower():
-            page.canonical = page.canonical or (el.get("href") or "").strip()
+        elif tag == "link":
+            self._read_link(el)
         elif tag == "meta":
             self._read_meta(el)
 
@@ -295,10 +295,20 @@ class _Walker:
                 self.page.title = normalize_text("".join(el.itertext()))
             elif tag == "meta":
                 self._read_meta(el)
-            elif tag == "link" and "canonical" in (el.get("rel") or "").lower():
-                self.page.canonical = self.page.canonical or (el.get("href") or "").strip()
+            elif tag == "link":
+                self._read_link(el)
             elif tag == "script":
                 self._read_script(el)
+
+    def _read_link(self, el: etree._Element) -> None:
+        """``rel=canonical`` names the page; ``rel=amphtml`` is another rendering of it,
+        kept among the links so that the crawl knows (and records) that URL too."""
+        rel = (el.get("rel") or "").lower().split()
+        href = (el.get("href") or "").strip()
+        if "canonical" in rel:
+            self.page.canonical = self.page.canonical or href
+        elif "amphtml" in rel and href:
+            self.page.links.append((href, ""))
 
     def _read_meta(self, el: etree._Element) -> None:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()

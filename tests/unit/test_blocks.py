@@ -58,3 +58,12 @@ def test_windows_1256_bytes_decode_with_their_encoding() -> None:
 
 def test_class_tokens_drop_hash_like_tokens_and_fold_digits() -> None:
     assert class_tokens("item-42", "a " + "x" * 40) == ("#item-0", ".a")
+
+
+def test_amp_rendering_is_a_link_and_canonical_is_kept() -> None:
+    page = parse_page(
+        '<html><head><link rel="canonical" href="/a/1"><link rel="amphtml" href="/amp/a/1">'
+        "</head><body><p>x</p></body></html>"
+    )
+    assert page.canonical == "/a/1"
+    assert ("/amp/a/1", "") in page.links
