@@ -1,6 +1,6 @@
 """Crawl the embedded demo portal with `scrapy crawl news` and score it against its gold.
 
-    python bench/demo_eval.py [--keep DIR] [-s NAME=VALUE ...]
+    python bench/demo_eval.py [--keep DIR] [--faults] [-s NAME=VALUE ...]
 
 Prints articles written vs gold, token P/R/F1 of `text` (shared/eval/score.py when present,
 else the same metric here), pages per second, and which gold articles are missing or
@@ -40,11 +40,12 @@ def crawl(start_urls: list[str], out: Path, work: Path, extra: list[str]) -> flo
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--keep", type=Path)
+    ap.add_argument("--faults", action="store_true", help="mix the demo's faulty pages in")
     ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="demo_eval_"))
     work.mkdir(parents=True, exist_ok=True)
-    with DemoServer(DemoConfig()) as demo:
+    with DemoServer(DemoConfig(faults=args.faults)) as demo:
         index = demo.write_gold(work / "gold")
         out = work / "out.jsonl"
         seconds = crawl(demo.start_urls, out, work, args.set)
