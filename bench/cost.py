@@ -106,8 +106,10 @@ class OurWork:
 
     def site(self, pages: list[SourcePage]) -> list[str]:
         """Every page of one site through every stage; the article texts."""
-        parsed = self._timed("parse", lambda: [parse_page(p.html, p.encoding) for p in pages])
-        texts = self._timed("template", lambda: clean_site(parsed, pages))
+        parsed: list[Page] = self._timed(
+            "parse", lambda: [parse_page(p.html, p.encoding) for p in pages]
+        )
+        texts: list[str] = self._timed("template", lambda: clean_site(parsed, pages))
         published: list[str | None] = [None] * len(pages)
         if self.metadata is not None:
             found = self._timed("metadata", lambda: self._metadata(parsed, pages, texts))

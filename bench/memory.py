@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "dedup": not args.no_dedup and DedupIndex is not None,
         },  # fmt: skip
-        "dedup_config": asdict(dedup_config(args.near_window)) if DedupIndex else None,
+        "dedup_config": asdict(dedup_config(args.near_window)) if DedupIndex is not None else None,
         "rows": rows,
         "targets": found,
     }

@@ -135,7 +135,7 @@ def free_port_block(count: int) -> int:
     for _ in range(50):
         with socket.socket() as probe:
             probe.bind((HOST, 0))
-            first = probe.getsockname()[1]
+            first: int = probe.getsockname()[1]
         if first + count > 65535:
             continue
         try:
