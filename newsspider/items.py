@@ -53,9 +53,12 @@ class ArticleItem:
     """Only with NEWSSPIDER_DEBUG: dropped blocks and their reasons, metadata sources."""
     page: Any = field(default=None, repr=False, compare=False)
     """The parsed page, for the pipelines; never exported."""
+    cluster: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """In a cluster: the in-flight record of the request behind the item (``key``, and
+    ``recovered`` when a dead worker's request was taken over); never exported."""
 
 
 def output_fields(debug: bool = False) -> list[str]:
     """Field names written to feeds, in schema order."""
-    hidden = {"page"} if debug else {"page", "debug"}
+    hidden = {"page", "cluster"} if debug else {"page", "cluster", "debug"}
     return [f.name for f in fields(ArticleItem) if f.name not in hidden]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +24,21 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 
+from newsspider.core.blocks import Page
+from newsspider.core.cluster import SharedDedup, merge_site_model
 from newsspider.core.dedup import DedupConfig, DedupIndex, DuplicateRecord, Verdict
 from newsspider.core.dedup import text_fingerprint as dedup_fingerprint
 from newsspider.core.metadata import FIELDS, MetadataConfig, MetadataExtractor
 from newsspider.core.neardup import NearConfig
 from newsspider.core.profile import SiteProfile
-from newsspider.core.state import LocalStateStore, MemoryStateStore, StateError, StateStore
+from newsspider.core.state import (
+    LocalStateStore,
+    MemoryStateStore,
+    RedisStateStore,
+    StateError,
+    StateStore,
+    is_shared,
+)
 from newsspider.core.template import Observation, SiteModel, TemplateConfig
 from newsspider.feeds import local_feed_paths, pending_feeds, read_feed, set_pending_feeds
 from newsspider.items import ArticleItem
@@ -41,9 +51,23 @@ TEMPLATE_NAMESPACE = "templates"
 
 
 def state_store(crawler: Crawler) -> StateStore:
-    """The store NEWSSPIDER_STATE_DIR names, or memory for this run only."""
-    state_dir = crawler.settings.get("NEWSSPIDER_STATE_DIR")
+    """Redis when NEWSSPIDER_REDIS_URL is set (one store per crawler, shared by its
+    components), else the directory NEWSSPIDER_STATE_DIR names, else memory for this run."""
+    settings = crawler.settings
+    redis_url = settings.get("NEWSSPIDER_REDIS_URL")
+    if redis_url:
+        store = getattr(crawler, "newsspider_redis_store", None)
+        if store is None:
+            store = RedisStateStore(redis_url, settings.get("NEWSSPIDER_REDIS_PREFIX"))
+            crawler.newsspider_redis_store = store  # type: ignore[attr-defined]
+        return store
+    state_dir = settings.get("NEWSSPIDER_STATE_DIR")
     return LocalStateStore(state_dir) if state_dir else MemoryStateStore()
+
+
+def identity(item: ArticleItem) -> str:
+    """The name a page is learned and deduplicated under: its canonical URL."""
+    return item.canonical_url or item.url
 
 
 @dataclass
@@ -60,6 +84,12 @@ class TemplatePipeline:
     crawl has of it), its items are held. Held items keep Scrapy's engine from going idle,
     so a timer checks whether the crawl has run dry and then releases them: no item is lost
     or held past the end of the crawl.
+
+    In a cluster (a shared store, NEWSSPIDER_REDIS_URL) each site's model is merged into
+    the shared one every NEWSSPIDER_REDIS_SYNC_PAGES pages learned and at close (see
+    :func:`newsspider.core.cluster.merge_site_model`); a site still warming here adopts the
+    shared model as soon as another worker has learned it (checked at most every
+    NEWSSPIDER_REDIS_SYNC_SECONDS).
     """
 
     def __init__(
@@ -80,6 +110,11 @@ class TemplatePipeline:
         self.held: dict[str, list[_Held]] = defaultdict(list)
         self._dry_ticks = 0
         self._timer: LoopingCall | None = None
+        self.shared = is_shared(store)
+        self.sync_pages = max(1, crawler.settings.getint("NEWSSPIDER_REDIS_SYNC_PAGES"))
+        self.sync_seconds = crawler.settings.getfloat("NEWSSPIDER_REDIS_SYNC_SECONDS")
+        self.unsynced: dict[str, list[tuple[Page, str]]] = defaultdict(list)
+        self._pulled: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TemplatePipeline:
@@ -109,20 +144,29 @@ class TemplatePipeline:
             self._timer.stop()
         self._release_all("close")
         for site, model in self.models.items():
-            self.store.save(TEMPLATE_NAMESPACE, site, model.to_dict())
+            if self.shared:
+                self._sync(site)
+            else:
+                self.store.save(TEMPLATE_NAMESPACE, site, model.to_dict())
         logger.info("template models saved for %d site(s)", len(self.models))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or item.page is None or not item.site:
             return item
-        model = self._model(item.site)
-        obs = model.observe(item.page, item.canonical_url or item.url)
+        site = item.site
+        model = self._model(site)
+        obs = model.observe(item.page, identity(item))
         if model.ready(obs):
-            self._release_ready(item.site)
-            return self._clean(item, model, obs)
+            self._release_ready(site)
+            cleaned = self._clean(item, model, obs)
+            if self.shared and len(self.unsynced[site]) >= self.sync_pages:
+                self._sync(site)
+            return cleaned
         held = _Held(item, obs, Deferred())
-        self.held[item.site].append(held)
+        self.held[site].append(held)
         self.stats.inc_value("template/held")
+        if self.shared and self._pulled.get(site, 0.0) + self.sync_seconds <= time.monotonic():
+            self._sync(site)
         return await maybe_deferred_to_future(held.deferred)
 
     def site_states(self) -> dict[str, dict[str, Any]]:
@@ -158,8 +202,28 @@ class TemplatePipeline:
             logger.error("template state of %s unusable, learning afresh: %s", site, exc)
         return SiteModel(self.config)
 
+    def _sync(self, site: str) -> None:
+        """Merge what this worker learned of `site` into the shared model and adopt it."""
+        self._pulled[site] = time.monotonic()
+        pages = self.unsynced.pop(site, [])
+        try:
+            merged = merge_site_model(self.store, site, self.config, pages)  # type: ignore[arg-type]
+        except StateError as exc:
+            self.stats.inc_value("template/shared/errors")
+            logger.error("template of %s not shared: %s", site, exc)
+            return
+        self.stats.inc_value("template/shared/merged" if pages else "template/shared/pulled")
+        if merged is None:
+            return
+        self.models[site] = merged
+        for held in self.held.get(site, []):
+            held.obs = merged.observe(held.item.page, identity(held.item))
+        self._release_ready(site)
+
     def _clean(self, item: ArticleItem, model: SiteModel, obs: Observation) -> ArticleItem:
         page = obs.page
+        if self.shared:
+            self.unsynced[item.site or ""].append((page, identity(item)))
         title = item.title or page.meta.get("og:title") or page.title
         cleaned = model.clean(obs, title)
         item.text = cleaned.text
@@ -199,6 +263,8 @@ class TemplatePipeline:
                 self.models[site].pages + len(self.held[site]),
                 why,
             )
+            if self.shared:
+                self._sync(site)  # another worker may have learned the site meanwhile
             self.models[site].finalize()
             self._release_ready(site)
 
@@ -265,6 +331,7 @@ class DedupPipeline:
         self.store = store
         self.feed_path = feed_path
         self.index = DedupIndex(config)
+        self.shared: SharedDedup | None = None
         self._feed: TextIO | None = None
         self._recorded: set[str] = set()
         self._pending: dict[str, list[str]] = defaultdict(list)
@@ -290,8 +357,15 @@ class DedupPipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.index = self._load()
-        self._replay_unsaved_runs()
+        if is_shared(self.store):
+            # A cluster's record of what was emitted is the shared log, not local feeds.
+            self.shared = SharedDedup(DedupIndex(self.config), self.store)  # type: ignore[arg-type]
+            self.shared.open()
+            self.index = self.shared.index
+            logger.info("shared dedup index: %d articles", len(self.index))
+        else:
+            self.index = self._load()
+            self._replay_unsaved_runs()
         if not self.feed_path:
             logger.warning("NEWSSPIDER_DUPLICATES_FEED is empty: duplicates are only counted")
 
@@ -299,8 +373,12 @@ class DedupPipeline:
         unresolved = sum(len(urls) for urls in self._pending.values())
         if unresolved:
             self.stats.inc_value("dedup/variants/unresolved", unresolved)
-        self.store.save(self.NAMESPACE, self.KEY, self.index.to_dict())
-        set_pending_feeds(self.store, [])
+        if self.shared is not None:
+            self.shared.snapshot()
+            self.stats.set_value("dedup/shared/retries", self.shared.retries)
+        else:
+            self.store.save(self.NAMESPACE, self.KEY, self.index.to_dict())
+            set_pending_feeds(self.store, [])
         if self._feed is not None:
             self._feed.close()
             self._feed = None
@@ -344,13 +422,19 @@ class DedupPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        canonical = item.canonical_url or item.url
-        verdict = self.index.check(canonical, item.text or "", item.published)
-        self.index.add(canonical, verdict)
+        canonical = identity(item)
+        if self.shared is not None:
+            verdict = self.shared.claim(canonical, item.text or "", item.published)
+        else:
+            verdict = self.index.check(canonical, item.text or "", item.published)
+            self.index.add(canonical, verdict)
         item.fingerprint = verdict.fingerprint
         item.page = None
         self._resolve_variants(canonical)
-        if verdict.is_duplicate:
+        if verdict.is_duplicate and self._lost_claim(item, verdict):
+            self.stats.inc_value("dedup/recovered")
+            logger.info("re-emitting %s: its worker died before writing it", canonical)
+        elif verdict.is_duplicate:
             self._drop(item, verdict)
         if verdict.superseded is not None:
             self.stats.inc_value("dedup/superseded")
@@ -360,6 +444,14 @@ class DedupPipeline:
             item.modified = item.modified or item.crawled_at
         self.stats.inc_value(f"dedup/{verdict.kind}")
         return item
+
+    @staticmethod
+    def _lost_claim(item: ArticleItem, verdict: Verdict) -> bool:
+        """Whether the article was claimed by a worker that died before writing it: its
+        request came back from the dead worker's in-flight list (newsspider.cluster), so
+        that worker never saw its item through to the feed."""
+        recovered = bool(item.cluster and item.cluster.get("recovered"))
+        return recovered and verdict.kind == "url" and verdict.duplicate_of == identity(item)
 
     def _drop(self, item: ArticleItem, verdict: Verdict) -> None:
         self.stats.inc_value(f"dedup/dropped/{verdict.kind}")

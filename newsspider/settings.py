@@ -149,6 +149,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsspider.middlewares.RetryAfterMiddleware": 550,
     "newsspider.middlewares.FaultMiddleware": 540,
+    "newsspider.cluster.ClusterDownloaderMiddleware": 1,
+}
+SPIDER_MIDDLEWARES = {
+    "newsspider.cluster.ClusterSpiderMiddleware": 1,
 }
 
 # --- faults ------------------------------------------------------------------------------
@@ -165,6 +169,27 @@ RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 # Validate every record against newsspider/schema.py before it is written; an invalid one
 # is logged, counted (validation/invalid) and dropped.
 NEWSSPIDER_VALIDATION_ENABLED = True
+
+# --- Cluster (several workers on Redis; newsspider.cluster) ---------------------------------
+# Set to redis://host:port/db to crawl with every worker started with the same URL and
+# crawl name: scrapy-redis's shared queue and request fingerprints, plus shared template
+# models and dedup index (the Redis store replaces NEWSSPIDER_STATE_DIR). Empty: one process.
+NEWSSPIDER_REDIS_URL = ""
+# Prefix of every Redis key newsspider writes.
+NEWSSPIDER_REDIS_PREFIX = "newsspider"
+# Name of the crawl the workers share (its queue and fingerprints); templates and the
+# dedup index are shared across crawl names.
+NEWSSPIDER_REDIS_CRAWL = "news"
+# Seconds a worker's heartbeat lives: a worker silent that long is taken for dead and its
+# in-flight requests are taken over by the others.
+NEWSSPIDER_REDIS_WORKER_TTL = 10.0
+# Seconds an idle worker waits for work (start URLs, other workers' links); 0: forever.
+NEWSSPIDER_REDIS_MAX_IDLE = 30.0
+# A worker merges a site's template into the shared model every this many pages learned...
+NEWSSPIDER_REDIS_SYNC_PAGES = 25
+# ...and, while the site is still warming here, looks at most this often (seconds) for a
+# model another worker has learned.
+NEWSSPIDER_REDIS_SYNC_SECONDS = 2.0
 
 ITEM_PIPELINES = {
     "newsspider.pipelines.TemplatePipeline": 100,

@@ -1,5 +1,11 @@
 """Where learned state persists between runs: one interface, a local and a Redis backend.
 
+Documents are loaded and saved whole. A store shared by several crawl processes
+(:class:`RedisStateStore`) adds what sharing needs, :class:`SharedStateStore`: versioned
+documents replaced only if nobody replaced them since they were read (compare-and-set), and
+append-only logs appended to only if nobody appended since they were read. Both checks run
+inside Redis (Lua scripts), so two workers never overwrite each other's learning.
+
 State is JSON, never pickle: a state directory or a Redis instance may have been written by
 someone else, and reading it back must not run code. A record that cannot be read is
 reported and treated as absent (a fresh start for that key), never a crash.
@@ -29,6 +35,7 @@ logger = logging.getLogger(__name__)
 _NAMESPACE = re.compile(r"[a-z][a-z0-9_]{0,40}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+|\.{2,}")
 _INT_BOUND = 2**64
+LOG_BATCH = 500  # log entries one log_read returns at most
 
 
 class StateError(ValueError):
@@ -47,18 +54,74 @@ class StateStore(Protocol):
         ...
 
 
-class MemoryStateStore:
-    """State kept in memory for one process (no NEWSSPIDER_STATE_DIR)."""
+class SharedStateStore(StateStore, Protocol):
+    """A store several processes use at once: compare-and-set documents, guarded logs."""
 
-    def __init__(self) -> None:
-        self._docs: dict[tuple[str, str], str] = {}
+    def load_versioned(self, namespace: str, key: str) -> tuple[dict[str, Any] | None, int]:
+        """The document and its version (0 when there is none)."""
+        ...
+
+    def save_if(self, namespace: str, key: str, document: dict[str, Any], version: int) -> bool:
+        """Store `document` only if the stored version is still `version`; False if not."""
+        ...
+
+    def log_read(self, namespace: str, key: str, start: int) -> list[dict[str, Any]]:
+        """The log's entries from position `start` on (a bounded batch; call again)."""
+        ...
+
+    def log_append_if(
+        self, namespace: str, key: str, entries: list[dict[str, Any]], length: int
+    ) -> bool:
+        """Append `entries` only if the log still holds exactly `length` entries."""
+        ...
+
+
+def is_shared(store: StateStore) -> bool:
+    """Whether `store` is used by several processes at once (see SharedStateStore)."""
+    return bool(getattr(store, "shared", False))
+
+
+class MemoryStateStore:
+    """State kept in memory for one process (no NEWSSPIDER_STATE_DIR).
+
+    It has the shared-store operations too (``shared=True`` makes it claim to be shared),
+    so the logic that merges several workers' learning is testable without a Redis server.
+    """
+
+    def __init__(self, shared: bool = False) -> None:
+        self.shared = shared
+        self._docs: dict[tuple[str, str], tuple[str, int]] = {}
+        self._logs: dict[tuple[str, str], list[str]] = {}
 
     def load(self, namespace: str, key: str) -> dict[str, Any] | None:
-        raw = self._docs.get((namespace, key))
-        return None if raw is None else _decode(raw, f"{namespace}/{key}")
+        return self.load_versioned(namespace, key)[0]
 
     def save(self, namespace: str, key: str, document: dict[str, Any]) -> None:
-        self._docs[(namespace, key)] = json.dumps(document)
+        version = self._docs.get((namespace, key), ("", 0))[1]
+        self._docs[(namespace, key)] = (json.dumps(document), version + 1)
+
+    def load_versioned(self, namespace: str, key: str) -> tuple[dict[str, Any] | None, int]:
+        raw, version = self._docs.get((namespace, key), (None, 0))
+        return (None if raw is None else _decode(raw, f"{namespace}/{key}")), version
+
+    def save_if(self, namespace: str, key: str, document: dict[str, Any], version: int) -> bool:
+        if self._docs.get((namespace, key), ("", 0))[1] != version:
+            return False
+        self._docs[(namespace, key)] = (json.dumps(document), version + 1)
+        return True
+
+    def log_read(self, namespace: str, key: str, start: int) -> list[dict[str, Any]]:
+        log = self._logs.get((namespace, key), [])
+        return [_decode(raw, f"{namespace}/{key} log") for raw in log[start : start + LOG_BATCH]]
+
+    def log_append_if(
+        self, namespace: str, key: str, entries: list[dict[str, Any]], length: int
+    ) -> bool:
+        log = self._logs.setdefault((namespace, key), [])
+        if len(log) != length:
+            return False
+        log.extend(json.dumps(entry) for entry in entries)
+        return True
 
 
 class LocalStateStore:
@@ -96,6 +159,84 @@ class LocalStateStore:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+
+
+_SAVE_IF = """
+local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if ARGV[1] ~= '-1' and version ~= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', version + 1)
+return 1
+"""
+
+_APPEND_IF = """
+if redis.call('LLEN', KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end
+for i = 2, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+return 1
+"""
+
+
+class RedisStateStore:
+    """State in Redis, shared by every worker of a crawl cluster.
+
+    A document is a hash ``<prefix>:state:<namespace>:<key>`` with fields ``doc`` (JSON) and
+    ``version`` (bumped by every save); a log is a list ``<prefix>:log:<namespace>:<key>``
+    of JSON entries. The guarded operations are Lua scripts, atomic in Redis.
+    """
+
+    shared = True
+
+    def __init__(self, url: str, prefix: str = "newsspider", client: Any = None) -> None:
+        import redis  # only a cluster needs it
+
+        self.url = url
+        self.prefix = prefix
+        self.client = client or redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=30, socket_connect_timeout=10
+        )
+        try:
+            self.client.ping()
+        except redis.RedisError as exc:
+            raise StateError(f"cannot reach Redis at {url}: {exc}") from exc
+        self._save_if = self.client.register_script(_SAVE_IF)
+        self._append_if = self.client.register_script(_APPEND_IF)
+
+    def key(self, kind: str, namespace: str, key: str) -> str:
+        """The Redis key of a document (kind "state") or a log (kind "log")."""
+        if not _NAMESPACE.fullmatch(namespace):
+            raise ValueError(f"bad state namespace {namespace!r}")
+        return f"{self.prefix}:{kind}:{namespace}:{key}"
+
+    def load(self, namespace: str, key: str) -> dict[str, Any] | None:
+        return self.load_versioned(namespace, key)[0]
+
+    def save(self, namespace: str, key: str, document: dict[str, Any]) -> None:
+        self._save_if(keys=[self.key("state", namespace, key)], args=[-1, _encode(document)])
+
+    def load_versioned(self, namespace: str, key: str) -> tuple[dict[str, Any] | None, int]:
+        where = self.key("state", namespace, key)
+        raw, version = self.client.hmget(where, ["doc", "version"])
+        document = None if raw is None else _decode(str(raw), f"redis {where}")
+        return document, int(version or 0)
+
+    def save_if(self, namespace: str, key: str, document: dict[str, Any], version: int) -> bool:
+        where = self.key("state", namespace, key)
+        return bool(self._save_if(keys=[where], args=[version, _encode(document)]))
+
+    def log_read(self, namespace: str, key: str, start: int) -> list[dict[str, Any]]:
+        where = self.key("log", namespace, key)
+        raw = self.client.lrange(where, start, start + LOG_BATCH - 1)
+        return [_decode(str(entry), f"redis {where}") for entry in raw]
+
+    def log_append_if(
+        self, namespace: str, key: str, entries: list[dict[str, Any]], length: int
+    ) -> bool:
+        where = self.key("log", namespace, key)
+        encoded = [_encode(entry) for entry in entries]
+        return bool(self._append_if(keys=[where], args=[length, *encoded]))
+
+
+def _encode(document: dict[str, Any]) -> str:
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
 def safe_filename(name: str) -> str:

@@ -30,6 +30,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from newsspider.cluster import cluster_settings
 from newsspider.core.blocks import parse_page
 from newsspider.core.encoding import Decoded, decode_html
 from newsspider.core.pagekind import is_article
@@ -66,6 +67,9 @@ class NewsSpider(Spider):
         debug = settings.getbool("NEWSSPIDER_DEBUG")
         if not settings.get("FEED_EXPORT_FIELDS"):
             settings.set("FEED_EXPORT_FIELDS", output_fields(debug), priority="spider")
+        if settings.get("NEWSSPIDER_REDIS_URL"):
+            for name, value in cluster_settings(settings).items():
+                settings.set(name, value, priority="spider")
         if settings.getdict("FEEDS"):
             return
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S-%fZ")
@@ -86,6 +90,9 @@ class NewsSpider(Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         """Requests for the start URLs (or the demo site's homepages)."""
+        if not self.start_urls and self.settings.get("NEWSSPIDER_REDIS_URL"):
+            logger.info("no start URL given: waiting for start URLs pushed to Redis")
+            return
         urls = self.start_urls or self._start_demo()
         for url in urls:
             self.sites.add(site_of(url))
