@@ -12,7 +12,8 @@ script, and a request leaves that hash only when it is through: its page yielded
 or the article it yielded was written or dropped. Each worker keeps a heartbeat key alive;
 the others put back the in-flight requests of a worker whose heartbeat expired. The
 article of such a request is emitted even if the dead worker had claimed it in the dedup
-log, since it never reached that worker's feed.
+log *for that request* (log entries name the request that claimed them), since it never
+reached that worker's feed.
 
 Keys, under ``<NEWSSPIDER_REDIS_PREFIX>:crawl:<NEWSSPIDER_REDIS_CRAWL>:``: ``requests``
 (scrapy-redis priority queue), ``dupefilter``, ``start_urls`` (a list anyone may push start
@@ -28,6 +29,7 @@ import socket
 import time
 from typing import Any
 
+import redis
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
@@ -54,7 +56,7 @@ return found[1]
 # Take over a dead worker's in-flight requests, unless its heartbeat came back.
 _TAKE_OVER = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return {} end
-local requests = redis.call('HVALS', KEYS[2])
+local requests = redis.call('HGETALL', KEYS[2])
 redis.call('DEL', KEYS[2])
 redis.call('SREM', KEYS[3], ARGV[1])
 return requests
@@ -108,6 +110,10 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
         scheduler._tokens = 0
         scheduler._idle_since = None
         scheduler._timer = None
+        # scrapy-redis's connection returns bytes (pickled requests); names and URLs are text.
+        scheduler.text = redis.Redis.from_url(
+            settings.get("NEWSSPIDER_REDIS_URL"), decode_responses=True, socket_timeout=30
+        )
         scheduler._pop = scheduler.server.register_script(_POP)
         scheduler._take_over = scheduler.server.register_script(_TAKE_OVER)
         crawler.newsspider_cluster = scheduler  # type: ignore[attr-defined]
@@ -124,7 +130,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
 
     def open(self, spider: Spider) -> None:
         super().open(spider)
-        self.server.sadd(self.keys["workers"], self.worker)
+        self.text.sadd(self.keys["workers"], self.worker)
         self._beat()
         self._timer = LoopingCall(self._tick)
         self._timer.start(self.ttl / 3, now=False)
@@ -132,22 +138,22 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
             "cluster worker %s joined (%d request(s) queued, %d worker(s))",
             self.worker,
             len(self.queue),
-            self.server.scard(self.keys["workers"]),
+            self.text.scard(self.keys["workers"]),
         )
 
     def close(self, reason: str) -> None:
         if self._timer is not None and self._timer.running:
             self._timer.stop()
-        self.server.delete(self.heartbeat_key)
+        self.text.delete(self.heartbeat_key)
         if reason != "finished":
             # Shut down early: leave the in-flight requests for the others to take over.
             logger.info("cluster worker %s left (%s)", self.worker, reason)
             return
-        self.server.delete(self.inflight_key)
-        self.server.srem(self.keys["workers"], self.worker)
+        self.text.delete(self.inflight_key)
+        self.text.srem(self.keys["workers"], self.worker)
         if not self._others_alive() and not len(self.queue):
             # The crawl is over: the next run under this crawl name starts afresh.
-            self.server.delete(self.keys["dupefilter"], self.keys["sites"])
+            self.text.delete(self.keys["dupefilter"], self.keys["sites"])
             logger.info("cluster crawl finished: request fingerprints cleared")
 
     # -- requests ------------------------------------------------------------------------
@@ -161,6 +167,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
         request: Request = self.queue._decode_request(encoded)
         record = dict(request.meta.get(META_KEY) or {})
         record["key"] = token
+        record["origin"] = f"{self.worker}:{token}"
         request.meta[META_KEY] = record
         if site_of(request.url) not in self.spider.sites:
             self._refresh_sites()
@@ -170,7 +177,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
     def done(self, record: dict[str, Any] | None) -> None:
         """The request behind `record` is through: forget it."""
         if record and record.get("key"):
-            self.server.hdel(self.inflight_key, record["key"])
+            self.text.hdel(self.inflight_key, record["key"])
 
     def _on_item_done(self, item: Any, **kwargs: Any) -> None:
         if isinstance(item, ArticleItem):
@@ -184,24 +191,26 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
         self._recover()
 
     def _beat(self) -> None:
-        self.server.set(self.heartbeat_key, str(time.time()), px=int(self.ttl * 1000))
+        self.text.set(self.heartbeat_key, str(time.time()), px=int(self.ttl * 1000))
 
     def _others_alive(self) -> list[str]:
-        workers = self.server.smembers(self.keys["workers"]) - {self.worker}
-        return [w for w in workers if self.server.exists(self._key(f"worker:{w}"))]
+        workers = self.text.smembers(self.keys["workers"]) - {self.worker}
+        return [w for w in workers if self.text.exists(self._key(f"worker:{w}"))]
 
     def _recover(self) -> int:
         """Put back the in-flight requests of workers whose heartbeat expired."""
         recovered = 0
-        for worker in self.server.smembers(self.keys["workers"]) - {self.worker}:
+        for worker in self.text.smembers(self.keys["workers"]) - {self.worker}:
             keys = [
                 self._key(f"worker:{worker}"),
                 self._key(f"inflight:{worker}"),
                 self.keys["workers"],
             ]
-            for encoded in self._take_over(keys=keys, args=[worker]):
+            taken = self._take_over(keys=keys, args=[worker])
+            for token, encoded in zip(taken[::2], taken[1::2], strict=True):
                 request = self.queue._decode_request(encoded)
-                meta = {**request.meta, META_KEY: {"recovered": True}}
+                origin = f"{worker}:{token.decode() if isinstance(token, bytes) else token}"
+                meta = {**request.meta, META_KEY: {"recovered": True, "from": origin}}
                 self.queue.push(request.replace(dont_filter=True, meta=meta))
                 recovered += 1
             if recovered:
@@ -217,8 +226,8 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
     def _refresh_sites(self) -> None:
         sites: set[str] = getattr(self.spider, "sites", set())
         if sites:
-            self.server.sadd(self.keys["sites"], *sites)
-        sites.update(self.server.smembers(self.keys["sites"]))
+            self.text.sadd(self.keys["sites"], *sites)
+        sites.update(self.text.smembers(self.keys["sites"]))
 
     def _key(self, name: str) -> str:
         return crawl_key(self.crawler.settings, name)
@@ -226,7 +235,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
     def _start_urls(self) -> int:
         """Schedule the start URLs someone pushed to the crawl's ``start_urls`` list."""
         spider, count = self.spider, 0
-        while (url := self.server.lpop(self.keys["start_urls"])) is not None:
+        while (url := self.text.lpop(self.keys["start_urls"])) is not None:
             spider.sites.add(site_of(url))
             self._refresh_sites()
             request = Request(
@@ -256,7 +265,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
         patient = self.max_idle <= 0 or waiting < self.max_idle
         if waiting < self.ttl:
             raise DontCloseSpider  # a worker that just started may not have queued yet
-        busy = [w for w in self._others_alive() if self.server.hlen(self._key(f"inflight:{w}"))]
+        busy = [w for w in self._others_alive() if self.text.hlen(self._key(f"inflight:{w}"))]
         if busy and patient:
             raise DontCloseSpider  # their pages may link to more pages
         if not self.spider.sites and patient:

@@ -145,7 +145,7 @@ class TemplatePipeline:
         self._release_all("close")
         for site, model in self.models.items():
             if self.shared:
-                self._sync(site)
+                self._sync(site, final=True)
             else:
                 self.store.save(TEMPLATE_NAMESPACE, site, model.to_dict())
         logger.info("template models saved for %d site(s)", len(self.models))
@@ -202,12 +202,14 @@ class TemplatePipeline:
             logger.error("template state of %s unusable, learning afresh: %s", site, exc)
         return SiteModel(self.config)
 
-    def _sync(self, site: str) -> None:
-        """Merge what this worker learned of `site` into the shared model and adopt it."""
+    def _sync(self, site: str, final: bool = False) -> None:
+        """Merge what this worker learned of `site` into the shared model and adopt it
+        (`final`: this worker's crawl is over, let the shared model learn from whatever
+        pages it has, as :meth:`SiteModel.finalize` does)."""
         self._pulled[site] = time.monotonic()
         pages = self.unsynced.pop(site, [])
         try:
-            merged = merge_site_model(self.store, site, self.config, pages)  # type: ignore[arg-type]
+            merged = merge_site_model(self.store, site, self.config, pages, final)  # type: ignore[arg-type]
         except StateError as exc:
             self.stats.inc_value("template/shared/errors")
             logger.error("template of %s not shared: %s", site, exc)
@@ -424,14 +426,15 @@ class DedupPipeline:
             return item
         canonical = identity(item)
         if self.shared is not None:
-            verdict = self.shared.claim(canonical, item.text or "", item.published)
+            origin = (item.cluster or {}).get("origin")
+            verdict = self.shared.claim(canonical, item.text or "", item.published, origin)
         else:
             verdict = self.index.check(canonical, item.text or "", item.published)
             self.index.add(canonical, verdict)
         item.fingerprint = verdict.fingerprint
         item.page = None
         self._resolve_variants(canonical)
-        if verdict.is_duplicate and self._lost_claim(item, verdict):
+        if verdict.is_duplicate and self._lost_claim(item, canonical, verdict):
             self.stats.inc_value("dedup/recovered")
             logger.info("re-emitting %s: its worker died before writing it", canonical)
         elif verdict.is_duplicate:
@@ -445,13 +448,15 @@ class DedupPipeline:
         self.stats.inc_value(f"dedup/{verdict.kind}")
         return item
 
-    @staticmethod
-    def _lost_claim(item: ArticleItem, verdict: Verdict) -> bool:
-        """Whether the article was claimed by a worker that died before writing it: its
+    def _lost_claim(self, item: ArticleItem, canonical: str, verdict: Verdict) -> bool:
+        """Whether this article was claimed by a worker that died before writing it: its
         request came back from the dead worker's in-flight list (newsspider.cluster), so
-        that worker never saw its item through to the feed."""
-        recovered = bool(item.cluster and item.cluster.get("recovered"))
-        return recovered and verdict.kind == "url" and verdict.duplicate_of == identity(item)
+        that worker never saw its item through to the feed, and the claim in the log is
+        that very request's."""
+        taken_from = (item.cluster or {}).get("from")
+        if self.shared is None or not taken_from or verdict.kind != "url":
+            return False
+        return verdict.duplicate_of == canonical and self.shared.claimed_by(canonical) == taken_from
 
     def _drop(self, item: ArticleItem, verdict: Verdict) -> None:
         self.stats.inc_value(f"dedup/dropped/{verdict.kind}")

@@ -50,7 +50,8 @@ class SharedDedup:
     """A :class:`DedupIndex` kept in step with the shared dedup log.
 
     Log entries are ``{"u": canonical URL, "t": text (zlib, base64), "p": published}``:
-    what :meth:`DedupIndex.check` needs to reach the same verdict on every worker.
+    what :meth:`DedupIndex.check` needs to reach the same verdict on every worker, and
+    ``"k"``, the request that claimed it (see :meth:`claimed_by`).
     """
 
     def __init__(self, index: DedupIndex, store: SharedStateStore) -> None:
@@ -58,6 +59,12 @@ class SharedDedup:
         self.store = store
         self.cursor = 0
         self.retries = 0
+        self._claimers: dict[str, str] = {}
+
+    def claimed_by(self, canonical_url: str) -> str | None:
+        """The request (its ``origin`` name) whose article was last emitted under this
+        URL, as recorded in the log since this worker started reading it."""
+        return self._claimers.get(canonical_url)
 
     def open(self) -> None:
         """Start from the last snapshot (if any) and read the log from there on."""
@@ -83,15 +90,25 @@ class SharedDedup:
             if len(entries) < LOG_BATCH:
                 return applied
 
-    def claim(self, canonical_url: str, text: str, published: str | None = None) -> Verdict:
-        """The verdict on an article, recorded in the shared log before it is returned."""
-        entry = {"u": canonical_url, "t": pack_text(text), "p": published}
+    def claim(
+        self,
+        canonical_url: str,
+        text: str,
+        published: str | None = None,
+        origin: str | None = None,
+    ) -> Verdict:
+        """The verdict on an article, recorded in the shared log before it is returned.
+
+        `origin` names the request the article came from (kept in the log entry).
+        """
+        entry = {"u": canonical_url, "t": pack_text(text), "p": published, "k": origin}
         for _ in range(MAX_ATTEMPTS):
             self.catch_up()
             verdict = self.index.check(canonical_url, text, published)
             if self.store.log_append_if(DEDUP_NAMESPACE, DEDUP_LOG, [entry], self.cursor):
                 self.index.add(canonical_url, verdict)
                 self.cursor += 1
+                self._note_claimer(canonical_url, verdict, origin)
                 return verdict
             self.retries += 1
         raise StateError(f"dedup log kept changing: {MAX_ATTEMPTS} attempts")
@@ -117,7 +134,17 @@ class SharedDedup:
         if not isinstance(url, str) or not isinstance(published, (str, type(None))):
             logger.error("malformed dedup log entry at %d skipped", self.cursor)
             return
-        self.index.add(url, self.index.check(url, text, published))
+        verdict = self.index.check(url, text, published)
+        self.index.add(url, verdict)
+        origin = entry.get("k")
+        self._note_claimer(url, verdict, origin if isinstance(origin, str) else None)
+
+    def _note_claimer(self, url: str, verdict: Verdict, origin: str | None) -> None:
+        if not verdict.is_duplicate:
+            if origin:
+                self._claimers[url] = origin
+            else:
+                self._claimers.pop(url, None)
 
 
 def pack_text(text: str) -> str:
@@ -144,13 +171,16 @@ def merge_site_model(
     site: str,
     config: TemplateConfig,
     pages: Sequence[tuple[Page, str]],
+    finalize: bool = False,
 ) -> SiteModel | None:
     """The shared model of `site` with `pages` (page, identity) counted into it.
 
     With no pages this only reads: None when no worker has saved a model of the site yet.
-    Pages must be ones the caller's own model has learned from (past warm-up): what warms
-    a fresh shared model is then the same set of pages, and :meth:`SiteModel.finalize`
-    learns from them even when they are fewer than the warm-up size.
+    Pages must be ones the caller's own model has learned from (past warm-up), so a fresh
+    shared model warms on the same pages. A page that falls in a template cluster the
+    shared model is still warming stays out of it (pending pages are not saved), unless
+    `finalize` (the caller's crawl of the site is over, as in :meth:`SiteModel.finalize`):
+    a cluster learned from a page or two must not clean every later page of its kind.
     """
     for _ in range(MAX_ATTEMPTS):
         document, version = store.load_versioned(TEMPLATE_NAMESPACE, site)
@@ -165,7 +195,8 @@ def merge_site_model(
             return model
         for page, identity in pages:
             model.observe(page, identity)
-        model.finalize()
+        if finalize:
+            model.finalize()
         if store.save_if(TEMPLATE_NAMESPACE, site, model.to_dict(), version):
             return model
     raise StateError(f"shared template of {site} kept changing: {MAX_ATTEMPTS} attempts")
