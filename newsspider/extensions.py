@@ -97,9 +97,10 @@ class RunReport:
             return
         articles = report["articles"]
         logger.info(
-            "Run %s in %.0f s: %d pages, %d articles (%d new, %d updated), %d duplicates, "
-            "%d errors; report %s",
+            "Run %s in %.0f s: %d pages (and %d not modified), %d articles (%d new, %d "
+            "updated), %d duplicates, %d errors; report %s",
             reason, report["duration_seconds"] or 0, report["pages_fetched"],
+            report["incremental"].get("not_modified", 0),
             articles["written"], articles["new"], articles["updated"],
             sum(report["duplicates"].values()), sum(report["errors"].values()), path,
         )  # fmt: skip
@@ -118,6 +119,13 @@ class RunReport:
             "finished": finish.isoformat(),
             "duration_seconds": (finish - start).total_seconds() if start else None,
             "pages_fetched": stats.get("response_received_count", 0),
+            # Incremental reruns: 304 answers (requests made, not counted as pages above)
+            # and links not fetched because nothing said they changed.
+            "incremental": {
+                k.split("/", 1)[1]: v
+                for k, v in stats.items()
+                if k.startswith("incremental/") and not k.startswith("incremental/links/")
+            },
             "articles": {
                 "written": stats.get("item_scraped_count", 0),
                 "new": stats.get("dedup/new", stats.get("dedup/unique", 0)),

@@ -50,6 +50,23 @@ class Response:
         return next((v for k, v in self.headers if k.lower() == lowered), None)
 
 
+def _last_modified(articles: Sequence[Article]) -> tuple[tuple[str, str], ...]:
+    """A listing's Last-Modified header: when its newest entry last changed."""
+    if not articles:
+        return ()
+    newest = max(a.last_change for a in articles).astimezone(UTC)
+    return (("Last-Modified", format_datetime(newest, usegmt=True)),)
+
+
+def _with_etag(response: Response) -> Response:
+    """The response with an ETag (a digest of its body) unless it has one: listings, feeds
+    and sitemaps change whenever an article is added or edited, so their digest does too."""
+    if response.status != 200 or response.header("ETag") is not None:
+        return response
+    tag = hashlib.sha1(response.body).hexdigest()[:16]
+    return Response(response.status, (*response.headers, ("ETag", f'"{tag}"')), response.body)
+
+
 def _text(status: int, text: str, content_type: str, *extra: tuple[str, str]) -> Response:
     headers = (("Content-Type", f"{content_type}; charset=utf-8"), *extra)
     return Response(status, headers, text.encode("utf-8"))
@@ -103,7 +120,7 @@ class DemoSite:
             return fault
         special = self._special(path, base_url)
         if special is not None:
-            return special
+            return _with_etag(special)
         view = PageView(
             base_url=base_url,
             path=path,
@@ -111,7 +128,7 @@ class DemoSite:
             rng=derived_rng(self._seed, self.key, target),
             fault_links=FAULT_LINKS if self._faults else (),
         )
-        return self._html(self.layout.resolve(view) or self.layout.not_found(view))
+        return _with_etag(self._html(self.layout.resolve(view) or self.layout.not_found(view)))
 
     def _html(self, page: Page) -> Response:
         headers = [("Content-Type", f"text/html; charset={self.layout.encoding}")]
@@ -128,12 +145,14 @@ class DemoSite:
         if path == "/sitemap.xml" or path.startswith("/sitemap-posts-"):
             return self._sitemap(path, base_url)
         if self.spec.feed and path == FEED_PATHS[self.spec.feed]:
-            entries = self._entries(base_url, self.catalog.latest(FEED_SIZE))
+            latest = self.catalog.latest(FEED_SIZE)
+            entries = self._entries(base_url, latest)
+            changed = _last_modified(latest)
             if self.spec.feed == "rss":
                 xml = rss_xml(self.name, base_url + "/", self.spec.language, entries)
-                return _text(200, xml, "application/rss+xml")
+                return _text(200, xml, "application/rss+xml", *changed)
             xml = atom_xml(self.name, base_url + "/", base_url + path, entries)
-            return _text(200, xml, "application/atom+xml")
+            return _text(200, xml, "application/atom+xml", *changed)
         if path == "/admin" or path.startswith("/admin/"):
             return _text(200, ADMIN_PAGE, "text/html")
         if path.endswith((".jpg", ".png", ".gif", ".svg", ".ico")):
@@ -147,7 +166,8 @@ class DemoSite:
         if not self.spec.sitemap_index:
             if path != "/sitemap.xml":
                 return None
-            return _text(200, sitemap_xml(self._entries(base_url, articles)), "application/xml")
+            xml = sitemap_xml(self._entries(base_url, articles))
+            return _text(200, xml, "application/xml", *_last_modified(articles))
         half = len(articles) // 2
         parts = {"/sitemap-posts-1.xml": articles[:half], "/sitemap-posts-2.xml": articles[half:]}
         if path == "/sitemap.xml":
@@ -156,9 +176,11 @@ class DemoSite:
                 for p, chunk in parts.items()
                 if chunk
             ]
-            return _text(200, sitemap_index_xml(index), "application/xml")
+            xml = sitemap_index_xml(index)
+            return _text(200, xml, "application/xml", *_last_modified(articles))
         if path in parts:
-            return _text(200, sitemap_xml(self._entries(base_url, parts[path])), "application/xml")
+            xml = sitemap_xml(self._entries(base_url, parts[path]))
+            return _text(200, xml, "application/xml", *_last_modified(parts[path]))
         return None
 
     def _entries(self, base_url: str, articles: Sequence[Article]) -> list[FeedEntry]:

@@ -35,6 +35,7 @@ from newsspider.core.blocks import parse_page
 from newsspider.core.encoding import Decoded, decode_html
 from newsspider.core.pagekind import is_article
 from newsspider.core.urls import canonical_url, site_of
+from newsspider.incremental import LISTING_DATE, PAGE_KIND, NotModified
 from newsspider.items import ArticleItem, output_fields
 from newsspider.signals import url_variant
 
@@ -59,6 +60,7 @@ class NewsSpider(Spider):
         self.sites: set[str] = set()
         self._demo: Any = None
         self.max_xml_bytes = _MAX_XML_BYTES
+        self.sitemaps_from_robots = False
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -85,7 +87,9 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_xml_bytes = crawler.settings.getint("NEWSSPIDER_MAX_SITEMAP_BYTES")
+        spider.sitemaps_from_robots = crawler.settings.getbool("NEWSSPIDER_SITEMAPS_FROM_ROBOTS")
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._on_robots, signal=signals.robots_parsed)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -104,7 +108,7 @@ class NewsSpider(Spider):
 
     def parse_start(self, response: Response) -> Iterable[Any]:
         """A start URL: dispatch on what the response is (robots, sitemap, feed or page)."""
-        kind = _response_kind(response)
+        kind = response.meta[PAGE_KIND] = _response_kind(response)
         self.crawler.stats.inc_value(f"newsspider/start/{kind}")
         logger.info("start URL %s is a %s", response.url, kind)
         if kind == "robots":
@@ -120,7 +124,7 @@ class NewsSpider(Spider):
 
         A link may lead to a feed or a sitemap too: those are read as such.
         """
-        kind = _response_kind(response)
+        kind = response.meta[PAGE_KIND] = _response_kind(response)
         if kind == "sitemap":
             return self.parse_sitemap(response)
         if kind == "feed":
@@ -174,7 +178,8 @@ class NewsSpider(Spider):
             logger.warning("fault undecodable: %s (bytes invalid in %s)", url, decoded.encoding)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
-        """A sitemap or sitemap index: follow its in-scope entries."""
+        """A sitemap or sitemap index: follow its in-scope entries, with their ``lastmod``
+        in ``meta["listing_date"]``."""
         body = self._xml_body(response)
         try:
             sitemap = Sitemap(body)
@@ -182,15 +187,18 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("newsspider/errors/bad_sitemap")
             logger.warning("unreadable sitemap %s: %s", response.url, exc)
             return
-        callback = self.parse_start if sitemap.type == "sitemapindex" else self.parse
+        index = sitemap.type == "sitemapindex"
+        response.meta[PAGE_KIND] = "sitemapindex" if index else "sitemap"
+        callback = self.parse_start if index else self.parse
         for entry in sitemap:
             loc = entry.get("loc")
-            request = self._follow(response, loc, callback) if loc else None
+            request = self._follow(response, loc, callback, entry.get("lastmod")) if loc else None
             if request is not None:
                 yield request
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
-        """An RSS or Atom feed: follow the links of its entries."""
+        """An RSS or Atom feed: follow the links of its entries, with their dates (Atom
+        ``updated`` or ``published``, RSS ``pubDate``) in ``meta["listing_date"]``."""
         parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
         try:
             root = etree.fromstring(self._xml_body(response), parser=parser)
@@ -201,12 +209,9 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("newsspider/errors/bad_feed")
             logger.warning("unreadable feed %s", response.url)
             return
-        links = root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
-        links += root.xpath(
-            "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
-        )
-        for link in links:
-            request = self._follow(response, str(link).strip(), self.parse)
+        response.meta[PAGE_KIND] = "feed"
+        for link, date in _feed_entries(root):
+            request = self._follow(response, link, self.parse, date)
             if request is not None:
                 yield request
 
@@ -225,6 +230,8 @@ class NewsSpider(Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Count and log a start URL that could not be fetched."""
+        if isinstance(failure.value, NotModified):
+            return  # unchanged since the last run: nothing new there
         self.on_fetch_error(failure)
         request = getattr(failure, "request", None)
         self.crawler.stats.inc_value("newsspider/errors/start_url")
@@ -267,13 +274,24 @@ class NewsSpider(Spider):
         )
         return b""
 
-    def _follow(self, response: Response, href: str, callback: Any) -> Request | None:
-        """A request for `href` if it is an in-scope web page, in its canonical form."""
+    def _follow(
+        self, response: Response, href: str, callback: Any, listed: str | None = None
+    ) -> Request | None:
+        """A request for `href` if it is an in-scope web page, in its canonical form;
+        `listed` is the date a sitemap or feed gives it."""
         href = href.strip()
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
             return None
         try:
             url = response.urljoin(href)
+        except ValueError:
+            self.crawler.stats.inc_value("newsspider/links/malformed")
+            return None
+        return self._request(url, callback, listed)
+
+    def _request(self, url: str, callback: Any, listed: str | None = None) -> Request | None:
+        """A request for the absolute `url` in its canonical form, if it is in scope."""
+        try:
             canonical = canonical_url(url)
         except ValueError:
             self.crawler.stats.inc_value("newsspider/links/malformed")
@@ -289,9 +307,10 @@ class NewsSpider(Spider):
         if canonical != url:
             self.crawler.stats.inc_value("newsspider/links/canonicalized")
             self.crawler.signals.send_catch_log(signal=url_variant, url=url, canonical=canonical)
-        return Request(
-            canonical, callback=callback, errback=self.on_fetch_error, meta={"link_url": url}
-        )
+        meta = {"link_url": url}
+        if listed and listed.strip():
+            meta[LISTING_DATE] = listed.strip()
+        return Request(canonical, callback=callback, errback=self.on_fetch_error, meta=meta)
 
     def _canonical(self, url: str, declared: str) -> str:
         """The page's declared canonical URL when it is on the same site, else ours."""
@@ -303,6 +322,19 @@ class NewsSpider(Spider):
             if candidate and site_of(candidate) == site_of(url):
                 return candidate
         return canonical_url(url)
+
+    def _on_robots(self, robotparser: Any, request: Request) -> None:
+        """Read the sitemaps a site's robots.txt names (fetched by RobotsTxtMiddleware)."""
+        if not self.sitemaps_from_robots or self.crawler.engine is None:
+            return
+        for url in _robots_sitemaps(robotparser):
+            sitemap = self._request(url, self.parse_start)
+            if sitemap is not None:
+                # After the links at hand: the crawl finds pages in the order it did before
+                # sitemaps were read (a wire copy's original first), the sitemap adds the rest.
+                sitemap = sitemap.replace(priority=-1)
+                self.crawler.stats.inc_value("newsspider/sitemaps_from_robots")
+                self.crawler.engine.crawl(sitemap)
 
     def _start_demo(self) -> list[str]:
         from newsspider.demo.server import DemoServer
@@ -330,6 +362,33 @@ def _response_kind(response: Response) -> str:
     if b"text/plain" in ctype and (b"user-agent" in head or b"sitemap:" in head):
         return "robots"
     return "page"
+
+
+def _feed_entries(root: Any) -> list[tuple[str, str | None]]:
+    """(link, date) of every RSS item and Atom entry; the date is None when absent."""
+    entries: list[tuple[str, str | None]] = []
+    for item in root.xpath("//*[local-name()='item']"):
+        links = item.xpath("*[local-name()='link']/text()")
+        dates = item.xpath("*[local-name()='pubDate' or local-name()='date']/text()")
+        if links:
+            entries.append((str(links[0]).strip(), str(dates[0]) if dates else None))
+    for entry in root.xpath("//*[local-name()='entry']"):
+        links = entry.xpath("*[local-name()='link'][not(@rel) or @rel='alternate']/@href")
+        dates = entry.xpath("*[local-name()='updated']/text()")
+        dates = dates or entry.xpath("*[local-name()='published']/text()")
+        if links:
+            entries.append((str(links[0]).strip(), str(dates[0]) if dates else None))
+    return entries
+
+
+def _robots_sitemaps(robotparser: Any) -> list[str]:
+    """The Sitemap URLs of a parsed robots.txt (Protego's or the standard library's)."""
+    parser = getattr(robotparser, "rp", None)
+    found = getattr(parser, "sitemaps", None)
+    site_maps = getattr(parser, "site_maps", None)
+    if found is None and callable(site_maps):
+        found = site_maps()
+    return [str(url) for url in found or ()]
 
 
 def _xml_head(response: Response) -> bytes:

@@ -84,7 +84,12 @@ def test_disabled_by_setting() -> None:
 
 def test_demo_crawl_metadata_matches_gold(demo: DemoServer, demo_crawl: dict[str, Any]) -> None:
     items = {i.get("canonical_url") or i["url"]: i for i in demo_crawl["items"]}
-    gold = demo.gold()
+    # Crawl order decides which copy of a wire story is emitted; a copy's metadata is its
+    # own page's, so only stories emitted under their gold URL are compared.
+    story = {d["url"]: d["duplicate_of"] for d in demo.duplicates() if d["kind"] == "near"}
+    represented = {story[url] for url in items if url in story}
+    gold = [record for record in demo.gold() if record["url"] in items]
+    assert len(gold) + len(represented) >= len(demo.gold())
     right = dict.fromkeys(("title", "published", "authors", "source", "dateline", "language"), 0)
     for record in gold:
         got = items[record["url"]]
