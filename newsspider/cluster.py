@@ -76,6 +76,7 @@ def cluster_settings(settings: Any) -> dict[str, Any]:
         "SCHEDULER": "newsspider.cluster.ClusterScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_SERIALIZER": "newsspider.redisjson",  # JSON: pickle from Redis runs code
         "SCHEDULER_PERSIST": True,  # one worker finishing must not clear the others' queue
         "SCHEDULER_QUEUE_KEY": crawl_key(settings, "requests"),
         "SCHEDULER_DUPEFILTER_KEY": crawl_key(settings, "dupefilter"),
