@@ -36,10 +36,12 @@ def start_worker(
     """A `scrapy crawl news` worker writing work/<name>.jsonl and work/<name>.log."""
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsspider.settings"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    urls = ["-a", "start_urls=" + ",".join(start_urls)] if start_urls else []
     cmd = [
-        sys.executable, "-m", "scrapy", "crawl", "news", "-a", "start_urls=" + ",".join(start_urls),
+        sys.executable, "-m", "scrapy", "crawl", "news", *urls,
         "-O", str(work / f"{name}.jsonl"), "-s", f"LOG_FILE={work / f'{name}.log'}",
-        "-s", f"NEWSSPIDER_REDIS_URL={redis_url}", "-s", f"NEWSSPIDER_REDIS_WORKER_TTL={WORKER_TTL}",
+        "-s", f"NEWSSPIDER_REDIS_URL={redis_url}",
+        "-s", f"NEWSSPIDER_REDIS_WORKER_TTL={WORKER_TTL}",
         "-s", f"NEWSSPIDER_DUPLICATES_FEED={work / f'{name}-duplicates.jsonl'}", *FAST,
     ]  # fmt: skip
     return subprocess.Popen(cmd, cwd=work, env=env, text=True, stderr=subprocess.PIPE)
@@ -77,7 +79,11 @@ def stat(log: str, name: str) -> int:
 def test_two_workers_share_the_crawl(
     demo: DemoServer, demo_crawl: dict[str, Any], redis_url: str, tmp_path: Path
 ) -> None:
-    workers = [start_worker(tmp_path, name, demo.start_urls, redis_url) for name in ("a", "b")]
+    # Neither worker is given start URLs: they join the crawl and take the start URLs
+    # pushed to its Redis list, as a cluster is fed from outside.
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    workers = [start_worker(tmp_path, name, [], redis_url) for name in ("a", "b")]
+    client.rpush("newsspider:crawl:news:start_urls", *demo.start_urls)
     for worker in workers:
         _, stderr = worker.communicate(timeout=400)
         assert worker.returncode == 0, stderr[-2000:]
@@ -94,8 +100,8 @@ def test_two_workers_share_the_crawl(
     assert all(n == 1 for n in counts.values()), counts.most_common(3)
     single, shared = mean_f1(demo, demo_crawl["items"]), mean_f1(demo, items)
     assert shared >= single - 0.01, (shared, single)
+    assert stat(logs[0], "cluster/start_urls") + stat(logs[1], "cluster/start_urls") == 3
     # The learned state is in Redis, under the documented keys.
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
     keys = set(client.keys("newsspider:*"))
     assert "newsspider:log:dedup:log" in keys
     assert {f"newsspider:state:templates:{url.split('/')[2]}" for url in demo.start_urls} <= keys
