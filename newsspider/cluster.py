@@ -39,6 +39,7 @@ from twisted.internet.task import LoopingCall
 
 from newsspider.core.urls import site_of
 from newsspider.items import ArticleItem
+from newsspider.signals import request_failed
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
             (scheduler._on_item_done, signals.item_scraped),
             (scheduler._on_item_done, signals.item_dropped),
             (scheduler._on_item_done, signals.item_error),
+            (scheduler._on_request_failed, request_failed),
         ):
             crawler.signals.connect(handler, signal=signal)
         return scheduler
@@ -150,6 +152,11 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
             # Shut down early: leave the in-flight requests for the others to take over.
             logger.info("cluster worker %s left (%s)", self.worker, reason)
             return
+        left = self.text.hlen(self.inflight_key)
+        if left:
+            # Every request popped should have been marked through by now.
+            self.stats.set_value("cluster/inflight_left", left)
+            logger.warning("%d request(s) never marked through", left)
         self.text.delete(self.inflight_key)
         self.text.srem(self.keys["workers"], self.worker)
         if not self._others_alive() and not len(self.queue):
@@ -179,6 +186,9 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
         """The request behind `record` is through: forget it."""
         if record and record.get("key"):
             self.text.hdel(self.inflight_key, record["key"])
+
+    def _on_request_failed(self, request: Request, **kwargs: Any) -> None:
+        self.done(request.meta.get(META_KEY))
 
     def _on_item_done(self, item: Any, **kwargs: Any) -> None:
         if isinstance(item, ArticleItem):
@@ -275,7 +285,8 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
 
 class ClusterDownloaderMiddleware:
     """Marks a request through when its download failed for good (runs last of the
-    downloader middlewares' exception handlers, after retries declined it)."""
+    downloader middlewares' exception handlers, after retries declined it), for requests
+    without the spider's errback (which sends :data:`~newsspider.signals.request_failed`)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler

@@ -11,3 +11,11 @@ keyword arguments ``url`` (the absolute link as found) and ``canonical`` (the UR
 requested). :class:`~newsspider.pipelines.DedupPipeline` records each distinct variant as a
 duplicate of the article its canonical URL turns out to be.
 """
+
+request_failed = object()
+"""A request ended in its errback: its download failed for good (after retries), was
+refused by a middleware (scope, robots.txt, page limit), or was answered 304 (unchanged).
+
+Sent by :class:`~newsspider.spiders.news.NewsSpider` with keyword arguments ``request`` and
+``failure``. :class:`~newsspider.cluster.ClusterScheduler` marks the request through.
+"""

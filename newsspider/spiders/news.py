@@ -37,7 +37,7 @@ from newsspider.core.pagekind import is_article
 from newsspider.core.urls import canonical_url, site_of
 from newsspider.incremental import LISTING_DATE, PAGE_KIND, NotModified
 from newsspider.items import ArticleItem, output_fields
-from newsspider.signals import url_variant
+from newsspider.signals import request_failed, url_variant
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +231,7 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         """Count and log a start URL that could not be fetched."""
         if isinstance(failure.value, NotModified):
+            self._failed(failure)
             return  # unchanged since the last run: nothing new there
         self.on_fetch_error(failure)
         request = getattr(failure, "request", None)
@@ -242,6 +243,7 @@ class NewsSpider(Spider):
         response was processed, or any with NEWSSPIDER_FAULTS_ENABLED off), without the
         traceback Scrapy would log. Dropped requests (IgnoreRequest) were counted already.
         """
+        self._failed(failure)
         if isinstance(failure.value, IgnoreRequest):
             return
         url = getattr(getattr(failure, "request", None), "url", "?")
@@ -250,6 +252,13 @@ class NewsSpider(Spider):
         logger.warning("fault download_error/%s: %s (%s)", name, url, failure.value)
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is not None:
+            self.crawler.signals.send_catch_log(
+                signal=request_failed, request=request, failure=failure
+            )
 
     def _xml_body(self, response: Response) -> bytes:
         """A sitemap's or feed's body, gunzipped; b"" past NEWSSPIDER_MAX_SITEMAP_BYTES."""

@@ -93,6 +93,7 @@ def test_two_workers_share_the_crawl(
         # Both did a real share of the work, and learned from each other.
         assert stat(log, "downloader/response_count") > 150, log[-3000:]
         assert stat(log, "template/shared/merged") > 0
+        assert stat(log, "cluster/inflight_left") == 0  # every request seen through
     items = read_jsonl(tmp_path / "a.jsonl") + read_jsonl(tmp_path / "b.jsonl")
     counts = stories(demo, items)
     gold = {g["url"] for g in demo.gold()}
