@@ -62,3 +62,8 @@ def output_fields(debug: bool = False) -> list[str]:
     """Field names written to feeds, in schema order."""
     hidden = {"page", "cluster"} if debug else {"page", "cluster", "debug"}
     return [f.name for f in fields(ArticleItem) if f.name not in hidden]
+
+
+def identity(item: ArticleItem) -> str:
+    """The name a page is learned and deduplicated under: its canonical URL."""
+    return item.canonical_url or item.url

@@ -191,7 +191,7 @@ class RedisStateStore:
         self.url = url
         self.prefix = prefix
         self.client = client or redis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=30, socket_connect_timeout=10
+            url, socket_timeout=30, socket_connect_timeout=10
         )
         try:
             self.client.ping()
@@ -215,7 +215,7 @@ class RedisStateStore:
     def load_versioned(self, namespace: str, key: str) -> tuple[dict[str, Any] | None, int]:
         where = self.key("state", namespace, key)
         raw, version = self.client.hmget(where, ["doc", "version"])
-        document = None if raw is None else _decode(str(raw), f"redis {where}")
+        document = None if raw is None else _decode(_text(raw, where), f"redis {where}")
         return document, int(version or 0)
 
     def save_if(self, namespace: str, key: str, document: dict[str, Any], version: int) -> bool:
@@ -225,7 +225,7 @@ class RedisStateStore:
     def log_read(self, namespace: str, key: str, start: int) -> list[dict[str, Any]]:
         where = self.key("log", namespace, key)
         raw = self.client.lrange(where, start, start + LOG_BATCH - 1)
-        return [_decode(str(entry), f"redis {where}") for entry in raw]
+        return [_decode(_text(entry, where), f"redis {where}") for entry in raw]
 
     def log_append_if(
         self, namespace: str, key: str, entries: list[dict[str, Any]], length: int
@@ -233,6 +233,16 @@ class RedisStateStore:
         where = self.key("log", namespace, key)
         encoded = [_encode(entry) for entry in entries]
         return bool(self._append_if(keys=[where], args=[length, *encoded]))
+
+
+def _text(raw: bytes | str, where: str) -> str:
+    """A Redis value as text (others may have written anything there)."""
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StateError(f"corrupt state in redis {where}: not UTF-8 ({exc})") from exc
 
 
 def _encode(document: dict[str, Any]) -> str:

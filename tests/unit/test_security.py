@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scrapy import Request, Spider
@@ -27,10 +28,17 @@ from twisted.internet.error import DNSLookupError
 from newsspider import settings as project_settings
 from newsspider.core.blocks import parse_page
 from newsspider.core.netpolicy import AddressPolicy, IPAddress, address_category, parse_networks
-from newsspider.core.state import LocalStateStore, MemoryStateStore, StateError, safe_filename
+from newsspider.core.state import (
+    LocalStateStore,
+    MemoryStateStore,
+    RedisStateStore,
+    StateError,
+    safe_filename,
+)
 from newsspider.core.template import SiteModel, TemplateConfig
 from newsspider.security import PageLimitMiddleware, ScopeMiddleware
 from tests.integration.sites import article_html
+from tests.redisserver import redis_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -348,15 +356,24 @@ def test_hostile_state_files_are_clear_errors_never_code(tmp_path: Path) -> None
     assert not marker.exists()
 
 
-def test_hostile_redis_style_values_are_clear_errors(tmp_path: Path) -> None:
-    """A backend that stores strings (memory, Redis) decodes them the same way."""
-    store = MemoryStateStore()
-    for name, raw in hostile_documents(tmp_path / "pwned").items():
-        if name == "invalid utf-8":
-            continue  # bytes that decode with replacement characters are a valid document
-        store._docs[("dedup", name)] = raw.decode("utf-8", "replace")
-        with pytest.raises(StateError):
-            store.load("dedup", name)
+def test_hostile_redis_values_are_clear_errors(tmp_path: Path) -> None:
+    """What others wrote into Redis is decoded like a state file: an error, never code."""
+    with redis_server(tmp_path) as url:
+        store = RedisStateStore(url, prefix="hostile")
+        client = redis.Redis.from_url(url)
+        for name, raw in hostile_documents(tmp_path / "pwned").items():
+            if name == "invalid utf-8":
+                continue  # decoded with replacement characters: a valid document
+            client.hset(store.key("state", "dedup", name), mapping={"doc": raw, "version": 1})
+            with pytest.raises(StateError):
+                store.load("dedup", name)
+            client.rpush(store.key("log", "dedup", name), raw)
+            with pytest.raises(StateError):
+                store.log_read("dedup", name, 0)
+    memory = MemoryStateStore()
+    memory._docs[("dedup", "x")] = ("[1, 2]", 1)
+    with pytest.raises(StateError):
+        memory.load("dedup", "x")
     assert not (tmp_path / "pwned").exists()
 
 
