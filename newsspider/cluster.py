@@ -318,26 +318,16 @@ class ClusterSpiderMiddleware:
         return cls(crawler)
 
     async def process_spider_output_async(self, response: Response, result: Any) -> Any:
-        record = response.meta.get(META_KEY)
-        articles = 0
+        through = _Through(self, response.meta.get(META_KEY))
         async for output in result:
-            if isinstance(output, ArticleItem) and record:
-                output.cluster = dict(record)
-                articles += 1
-            yield output
-        if not articles:
-            self._done(record)
+            yield through.hand(output)
+        through.end()
 
     def process_spider_output(self, response: Response, result: Any) -> Any:
-        record = response.meta.get(META_KEY)
-        articles = 0
+        through = _Through(self, response.meta.get(META_KEY))
         for output in result:
-            if isinstance(output, ArticleItem) and record:
-                output.cluster = dict(record)
-                articles += 1
-            yield output
-        if not articles:
-            self._done(record)
+            yield through.hand(output)
+        through.end()
 
     def process_spider_exception(self, response: Response, exception: Exception) -> None:
         self._done(response.meta.get(META_KEY))
@@ -346,3 +336,23 @@ class ClusterSpiderMiddleware:
         scheduler = getattr(self.crawler, "newsspider_cluster", None)
         if scheduler is not None:
             scheduler.done(record)
+
+
+class _Through:
+    """One response's output on its way out: articles get the in-flight record; a page
+    that yielded none is through when its output ends."""
+
+    def __init__(self, middleware: ClusterSpiderMiddleware, record: dict[str, Any] | None):
+        self.middleware = middleware
+        self.record = record
+        self.articles = 0
+
+    def hand(self, output: Any) -> Any:
+        if isinstance(output, ArticleItem) and self.record:
+            output.cluster = dict(self.record)
+            self.articles += 1
+        return output
+
+    def end(self) -> None:
+        if not self.articles:
+            self.middleware._done(self.record)

@@ -39,10 +39,10 @@ from scrapy.settings import BaseSettings
 from twisted.internet.task import LoopingCall
 
 from newsspider.core.incremental import SKIPS, FetchRecord, parse_date
-from newsspider.core.state import StateError, StateStore
+from newsspider.core.state import StateStore
 from newsspider.core.urls import site_of
 from newsspider.items import ArticleItem
-from newsspider.pipelines import state_store
+from newsspider.pipelines.store import load_state, state_store
 
 logger = logging.getLogger(__name__)
 
@@ -171,17 +171,14 @@ class IncrementalMiddleware:
         return decision
 
     def _load(self, site: str) -> FetchRecord:
-        try:
-            state = self.store.load(NAMESPACE, site)
-            if state is not None:
-                record = FetchRecord.from_dict(state, self.max_entries)
-                self.stats.inc_value("incremental/state_loaded")
-                logger.info("fetch record of %s loaded: %d URL(s)", site, len(record))
-                return record
-        except (StateError, ValueError) as exc:
-            self.stats.inc_value("incremental/state_invalid")
-            logger.error("fetch record of %s unusable, fetching everything: %s", site, exc)
-        return FetchRecord(self.max_entries)
+        record = load_state(self.store, self.stats, "incremental", (NAMESPACE, site), self._build)
+        if record is None:
+            return FetchRecord(self.max_entries)
+        logger.info("fetch record of %s loaded: %d URL(s)", site, len(record))
+        return record
+
+    def _build(self, state: dict[str, Any]) -> FetchRecord:
+        return FetchRecord.from_dict(state, self.max_entries)
 
     def save(self) -> None:
         """Save the records changed since the last save."""

@@ -16,10 +16,10 @@ from newsspider.core.cluster import SharedDedup
 from newsspider.core.dedup import DedupConfig, DedupIndex, DuplicateRecord, Verdict
 from newsspider.core.dedup import text_fingerprint as dedup_fingerprint
 from newsspider.core.neardup import NearConfig
-from newsspider.core.state import StateError, StateStore, is_shared
+from newsspider.core.state import StateStore, is_shared
 from newsspider.feeds import local_feed_paths, pending_feeds, read_feed, set_pending_feeds
 from newsspider.items import ArticleItem, identity
-from newsspider.pipelines.store import state_store
+from newsspider.pipelines.store import load_state, state_store
 from newsspider.signals import url_variant
 
 logger = logging.getLogger(__name__)
@@ -230,17 +230,15 @@ class DedupPipeline:
         self._feed.flush()
 
     def _load(self) -> DedupIndex:
-        try:
-            state = self.store.load(self.NAMESPACE, self.KEY)
-            if state is not None:
-                index = DedupIndex.from_dict(state, self.config)
-                self.stats.inc_value("dedup/state_loaded")
-                logger.info("dedup index loaded: %d articles", len(index))
-                return index
-        except (StateError, ValueError) as exc:
-            self.stats.inc_value("dedup/state_invalid")
-            logger.error("dedup state unusable, starting afresh: %s", exc)
-        return DedupIndex(self.config)
+        where = (self.NAMESPACE, self.KEY)
+        index = load_state(self.store, self.stats, "dedup", where, self._from_state)
+        if index is None:
+            return DedupIndex(self.config)
+        logger.info("dedup index loaded: %d articles", len(index))
+        return index
+
+    def _from_state(self, state: dict[str, Any]) -> DedupIndex:
+        return DedupIndex.from_dict(state, self.config)
 
 
 def text_fingerprint(text: str) -> str:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from newsspider.core.state import (
     LocalStateStore,
     MemoryStateStore,
     RedisStateStore,
+    StateError,
     StateStore,
 )
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +35,27 @@ def state_store(crawler: Crawler) -> StateStore:
         return store
     state_dir = settings.get("NEWSSPIDER_STATE_DIR")
     return LocalStateStore(state_dir) if state_dir else MemoryStateStore()
+
+
+def load_state(
+    store: StateStore,
+    stats: StatsCollector,
+    component: str,
+    where: tuple[str, str],
+    build: Callable[[dict[str, Any]], T],
+) -> T | None:
+    """The state saved under `where` (namespace, key) rebuilt by `build`, or None.
+
+    None when nothing was saved, or when what was saved is unusable: that is counted
+    (``<component>/state_invalid``) and logged, and the component starts afresh.
+    """
+    try:
+        state = store.load(*where)
+        loaded = None if state is None else build(state)
+    except (StateError, ValueError) as exc:
+        stats.inc_value(f"{component}/state_invalid")
+        logger.error("%s state %s unusable, starting afresh: %s", component, "/".join(where), exc)
+        return None
+    if loaded is not None:
+        stats.inc_value(f"{component}/state_loaded")
+    return loaded

@@ -24,7 +24,7 @@ from newsspider.core.state import (
 )
 from newsspider.core.template import Observation, SiteModel, TemplateConfig
 from newsspider.items import ArticleItem, identity
-from newsspider.pipelines.store import state_store
+from newsspider.pipelines.store import load_state, state_store
 
 logger = logging.getLogger(__name__)
 
@@ -152,17 +152,15 @@ class TemplatePipeline:
         return model
 
     def _load(self, site: str) -> SiteModel:
-        try:
-            state = self.store.load(TEMPLATE_NAMESPACE, site)
-            if state is not None:
-                model = SiteModel.from_dict(state, self.config)
-                self.stats.inc_value("template/state_loaded")
-                logger.info("template of %s loaded (%d pages learned)", site, model.pages)
-                return model
-        except (StateError, ValueError) as exc:
-            self.stats.inc_value("template/state_invalid")
-            logger.error("template state of %s unusable, learning afresh: %s", site, exc)
-        return SiteModel(self.config)
+        where = (TEMPLATE_NAMESPACE, site)
+        model = load_state(self.store, self.stats, "template", where, self._from_state)
+        if model is None:
+            return SiteModel(self.config)
+        logger.info("template of %s loaded (%d pages learned)", site, model.pages)
+        return model
+
+    def _from_state(self, state: dict[str, Any]) -> SiteModel:
+        return SiteModel.from_dict(state, self.config)
 
     def _sync(self, site: str, final: bool = False) -> None:
         """Merge what this worker learned of `site` into the shared model and adopt it
