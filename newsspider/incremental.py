@@ -171,7 +171,9 @@ class IncrementalMiddleware:
         return decision
 
     def _load(self, site: str) -> FetchRecord:
-        record = load_state(self.store, self.stats, "incremental", (NAMESPACE, site), self._build)
+        told = (f"fetch record of {site}", "fetching everything")
+        where = (NAMESPACE, site)
+        record = load_state(self.store, self.stats, "incremental", where, self._build, told)
         if record is None:
             return FetchRecord(self.max_entries)
         logger.info("fetch record of %s loaded: %d URL(s)", site, len(record))

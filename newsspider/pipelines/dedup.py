@@ -231,7 +231,8 @@ class DedupPipeline:
 
     def _load(self) -> DedupIndex:
         where = (self.NAMESPACE, self.KEY)
-        index = load_state(self.store, self.stats, "dedup", where, self._from_state)
+        told = ("dedup state", "starting afresh")
+        index = load_state(self.store, self.stats, "dedup", where, self._from_state, told)
         if index is None:
             return DedupIndex(self.config)
         logger.info("dedup index loaded: %d articles", len(index))

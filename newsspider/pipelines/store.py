@@ -43,18 +43,20 @@ def load_state(
     component: str,
     where: tuple[str, str],
     build: Callable[[dict[str, Any]], T],
+    told: tuple[str, str],
 ) -> T | None:
     """The state saved under `where` (namespace, key) rebuilt by `build`, or None.
 
     None when nothing was saved, or when what was saved is unusable: that is counted
-    (``<component>/state_invalid``) and logged, and the component starts afresh.
+    (``<component>/state_invalid``) and logged as "<told[0]> unusable, <told[1]>" (what
+    the state is, what the component does instead).
     """
     try:
         state = store.load(*where)
         loaded = None if state is None else build(state)
     except (StateError, ValueError) as exc:
         stats.inc_value(f"{component}/state_invalid")
-        logger.error("%s state %s unusable, starting afresh: %s", component, "/".join(where), exc)
+        logger.error("%s unusable, %s: %s", *told, exc)
         return None
     if loaded is not None:
         stats.inc_value(f"{component}/state_loaded")

@@ -153,7 +153,8 @@ class TemplatePipeline:
 
     def _load(self, site: str) -> SiteModel:
         where = (TEMPLATE_NAMESPACE, site)
-        model = load_state(self.store, self.stats, "template", where, self._from_state)
+        told = (f"template state of {site}", "learning afresh")
+        model = load_state(self.store, self.stats, "template", where, self._from_state, told)
         if model is None:
             return SiteModel(self.config)
         logger.info("template of %s loaded (%d pages learned)", site, model.pages)
