@@ -14,8 +14,10 @@ headline or lede), or an article emitted by an earlier run whose content changed
     >>> index.check("http://b.example/9", story.upper()).kind
     'exact'
 
-State is JSON (never pickle) for :class:`~newsspider.core.state.StateStore`; MinHash
-signatures are stored as base64 uint32 arrays and the LSH tables are rebuilt on load.
+State is JSON (never pickle) for :class:`~newsspider.core.state.StateStore`; line hashes
+and signatures (a byte per MinHash permutation) are stored as base64 arrays and the LSH
+tables are rebuilt on load. Per article the index holds about 450 bytes with the defaults
+(signature and LSH entries ~270, URL ~70, line hashes, fingerprint, time).
 """
 
 from __future__ import annotations
@@ -34,12 +36,19 @@ from typing import Any
 
 import numpy as np
 
-from newsspider.core.neardup import NearConfig, NearDuplicateIndex, Signature, words
+from newsspider.core.compact import IntMap, LineStore, StringTable
+from newsspider.core.neardup import (
+    NearConfig,
+    NearDuplicateIndex,
+    Signature,
+    byte_signature,
+    words,
+)
 from newsspider.core.state import StateError
 
 logger = logging.getLogger(__name__)
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 1: per-article line lists, 32-bit signatures (still read)
 KINDS = ("new", "url", "exact", "near", "update")
 _DUPLICATE_KINDS = ("url", "exact", "near")
 _MAX_LINES = 256  # line hashes kept per article (memory bound)
@@ -159,15 +168,16 @@ class DedupIndex:
     def __init__(self, config: DedupConfig | None = None) -> None:
         self.config = config or DedupConfig()
         self.near = NearDuplicateIndex(self.config.near)
-        self._canonicals: list[str] = []
+        # Per article (numbered from 0), in flat arrays: the index's size is mostly these.
+        self._canonicals = StringTable()
         self._published: array[int] = array("q")
-        self._lines: list[bytes] = []  # per article: uint32 hashes, last version's first
-        self._core_len: array[int] = array("H")
-        self._by_url: dict[str, int] = {}
-        self._by_fingerprint: dict[int, int] = {}
+        self._lines = LineStore()  # line hashes, the last emitted version's (core) first
+        self._by_url = IntMap()  # 64-bit hash of the canonical URL -> article
+        self._by_fingerprint = IntMap()
         self._aliases: dict[str, tuple[int, str, float]] = {}
         self._merged: dict[int, tuple[int, str, float]] = {}
-        self._this_run: set[int] = set()
+        self._run_start = 0  # articles from here on were emitted by this run
+        self._updated: set[int] = set()  # and these earlier ones, as updates
 
     def __len__(self) -> int:
         """Articles emitted (first copies), all runs together."""
@@ -205,7 +215,7 @@ class DedupIndex:
 
         The returned record's `url` is `canonical_url`; callers put the variant's there.
         """
-        own = self._by_url.get(canonical_url)
+        own = self._article_at(canonical_url)
         if own is not None:
             return self._record(canonical_url, own, "url", 1.0)
         alias = self._aliases.get(canonical_url)
@@ -214,7 +224,7 @@ class DedupIndex:
         return None
 
     def _check_url(self, canonical_url: str, probe: _Probe) -> Verdict | None:
-        own = self._by_url.get(canonical_url)
+        own = self._article_at(canonical_url)
         if own is None:
             record = self.resolve(canonical_url)
             return None if record is None else _duplicate(record, probe)
@@ -222,7 +232,7 @@ class DedupIndex:
             return _duplicate(self._record(canonical_url, own, "url", 1.0), probe)
         similarity = self._similarity(own, probe)
         same = Verdict("url", canonical_url, similarity, probe=_with_target(probe, own))
-        if self._by_fingerprint.get(probe.fingerprint) == own or own in self._this_run:
+        if self._by_fingerprint.get(probe.fingerprint) == own or self._emitted_now(own):
             return same
         if self._edited(own, probe.lines):
             return Verdict("update", canonical_url, similarity, probe=_with_target(probe, own))
@@ -245,10 +255,18 @@ class DedupIndex:
         return Verdict(kind, self._canonicals[first], similarity, probe=_with_target(probe, first))
 
     def _edited(self, article: int, lines: frozenset[int]) -> bool:
-        known = array("I")
-        known.frombytes(self._lines[article])
-        core = set(known[: self._core_len[article]])
+        known, core_len = self._lines.get(article)
+        core = set(known[:core_len])
         return bool(lines - set(known)) and bool(core - lines)
+
+    def _article_at(self, canonical_url: str) -> int | None:
+        article = self._by_url.get(_url_key(canonical_url))
+        if article is None or self._canonicals[article] != canonical_url:
+            return None  # a 64-bit hash collision (about 1 in 10^9 at 100k URLs): unknown
+        return article
+
+    def _emitted_now(self, article: int) -> bool:
+        return article >= self._run_start or article in self._updated
 
     def _similarity(self, article: int, probe: _Probe) -> float | None:
         old = self.near.get(article)
@@ -285,44 +303,41 @@ class DedupIndex:
         elif verdict.kind in ("update", "url") and probe.target is not None:
             self._new_version(probe.target, probe, emitted=verdict.kind == "update")
         elif verdict.is_duplicate and probe.target is not None:
-            if canonical_url not in self._by_url:
+            if self._article_at(canonical_url) is None:
                 link = (probe.target, verdict.kind, verdict.similarity or 1.0)
                 self._aliases.setdefault(canonical_url, link)
 
     def _new_article(self, canonical_url: str, probe: _Probe) -> int:
-        article = len(self._canonicals)
-        self._canonicals.append(canonical_url)
+        article = self._canonicals.append(canonical_url)
         self._published.append(_NO_TIME if probe.published is None else probe.published)
-        self._lines.append(array("I", sorted(probe.lines)[:_MAX_LINES]).tobytes())
-        self._core_len.append(min(len(probe.lines), _MAX_LINES))
-        self._by_url[canonical_url] = article
+        self._lines.append(sorted(probe.lines)[:_MAX_LINES], _MAX_LINES)
+        self._by_url.setdefault(_url_key(canonical_url), article)
         self._aliases.pop(canonical_url, None)
         self._by_fingerprint.setdefault(probe.fingerprint, article)
         if probe.signature is not None:
             self.near.insert(article, probe.signature)
-        self._this_run.add(article)
         return article
 
     def _new_version(self, article: int, probe: _Probe, emitted: bool) -> None:
         """Another text of a known article: a rendering of it (url) or its edit (update)."""
         self._by_fingerprint.setdefault(probe.fingerprint, article)
-        known = array("I")
-        known.frombytes(self._lines[article])
-        core = list(known[: self._core_len[article]])
+        known, core_len = self._lines.get(article)
+        core = list(known[:core_len])
         seen = set(known)
         if emitted:
             core = sorted(probe.lines)
             self._by_fingerprint[probe.fingerprint] = article
             if probe.signature is not None:
                 self.near.insert(article, probe.signature)
-            self._this_run.add(article)
+            if article < self._run_start:
+                self._updated.add(article)
         extra = sorted((seen | probe.lines) - set(core))
-        block = (core + extra)[:_MAX_LINES]
-        self._lines[article] = array("I", block).tobytes()
-        self._core_len[article] = min(len(core), _MAX_LINES)
+        self._lines.replace(article, (core + extra)[:_MAX_LINES], len(core))
 
     def _supersede(self, superseded: DuplicateRecord, article: int) -> None:
-        earlier = self._by_url[superseded.url]
+        earlier = self._article_at(superseded.url)
+        if earlier is None:
+            raise ValueError(f"superseded article {superseded.url!r} is not in the index")
         self._merged[earlier] = (article, superseded.kind, superseded.similarity or 1.0)
         self.near.remove(earlier)
 
@@ -335,18 +350,23 @@ class DedupIndex:
         for key, signature in self.near.items():
             near_ids.append(key)
             near_sigs.append(signature)
-        signatures = np.concatenate(near_sigs) if near_sigs else np.zeros(0, np.uint32)
-        fingerprints = array("Q", self._by_fingerprint)
+        signatures = np.concatenate(near_sigs) if near_sigs else np.zeros(0, np.uint8)
+        fingerprints, fingerprint_ids = array("Q"), array("I")
+        for key, article in self._by_fingerprint.items():
+            fingerprints.append(key)
+            fingerprint_ids.append(article)
+        lines, line_counts, core_len = self._lines.flat()
         return {
             "version": STATE_VERSION,
             "articles": {
-                "canonical": self._canonicals,
+                "canonical": list(self._canonicals),
                 "published": _b64(self._published),
-                "core_len": _b64(self._core_len),
-                "lines": [base64.b64encode(block).decode("ascii") for block in self._lines],
+                "core_len": _b64(core_len),
+                "line_counts": _b64(line_counts),
+                "lines": _b64(lines),
             },
             "fingerprints": _b64(fingerprints),
-            "fingerprint_ids": _b64(array("I", self._by_fingerprint.values())),
+            "fingerprint_ids": _b64(fingerprint_ids),
             "aliases": [[url, *alias] for url, alias in self._aliases.items()],
             "merged": [[key, *link] for key, link in self._merged.items()],
             "near": {
@@ -354,13 +374,14 @@ class DedupIndex:
                 "num_perm": config.num_perm,
                 "seed": config.seed,
                 "ids": _b64(near_ids),
-                "signatures": base64.b64encode(signatures.astype("<u4").tobytes()).decode(),
+                "signatures": base64.b64encode(signatures.tobytes()).decode(),
             },
         }
 
     @classmethod
     def from_dict(cls, document: dict[str, Any], config: DedupConfig | None = None) -> DedupIndex:
-        """Rebuild an index from :meth:`to_dict`'s document; StateError if it is not one."""
+        """Rebuild an index from :meth:`to_dict`'s document (this version's or version 1's);
+        StateError if it is not one."""
         index = cls(config)
         try:
             _Loader(index, document).load()
@@ -376,32 +397,46 @@ _BIG_ENDIAN = sys.byteorder == "big"  # state arrays are little-endian
 
 
 class _Loader:
-    """Validates a state document field by field while filling an empty index."""
+    """Validates a state document field by field while filling an empty index.
+
+    Version 1 kept each article's line hashes as a base64 string of its own and 32-bit
+    MinHash values; they are read into this version's flat lines and byte signatures
+    (:func:`~newsspider.core.neardup.byte_signature` of the same values).
+    """
 
     def __init__(self, index: DedupIndex, document: dict[str, Any]) -> None:
         self.index = index
         self.doc = document
+        self.version = document.get("version")
 
     def load(self) -> None:
-        if self.doc.get("version") != STATE_VERSION:
-            raise StateError(f"unknown dedup state version {self.doc.get('version')!r}")
+        if self.version not in (1, STATE_VERSION):
+            raise StateError(f"unknown dedup state version {self.version!r}")
         index = self.index
         articles = _mapping(self.doc["articles"])
         canonicals = _strings(articles["canonical"])
         count = len(canonicals)
         published = _unb64(articles["published"], "q", count)
         core_len = _unb64(articles["core_len"], "H", count)
-        lines = [_unb64(block, "I") for block in _sequence(articles["lines"], count)]
-        if any(core_len[i] > len(lines[i]) for i in range(count)):
-            raise StateError("invalid dedup state: line counts out of range")
-        index._canonicals = canonicals
+        if self.version == 1:
+            blocks = [_unb64(block, "I") for block in _sequence(articles["lines"], count)]
+            line_counts = array("H", [len(block) for block in blocks])
+            lines = array("I", [line for block in blocks for line in block])
+        else:
+            line_counts = _unb64(articles["line_counts"], "H", count)
+            lines = _unb64(articles["lines"], "I")
+        try:
+            index._lines = LineStore.from_flat(lines, line_counts, core_len)
+        except ValueError as exc:
+            raise StateError(f"invalid dedup state: {exc}") from exc
+        index._canonicals = StringTable(canonicals)
         index._published = published
-        index._core_len = core_len
-        index._lines = [block.tobytes() for block in lines]
-        index._by_url = {url: i for i, url in enumerate(canonicals)}
+        index._by_url = IntMap()
+        for article, url in enumerate(canonicals):
+            index._by_url.setdefault(_url_key(url), article)
         keys = _unb64(self.doc["fingerprints"], "Q")
         ids = _ids(_unb64(self.doc["fingerprint_ids"], "I", len(keys)), count)
-        index._by_fingerprint = dict(zip(keys, ids, strict=True))
+        index._by_fingerprint = IntMap(zip(keys, ids, strict=True))
         index._aliases = {
             _str(url): (_id(target, count), _kind(kind), float(sim))
             for url, target, kind, sim in _sequence(self.doc["aliases"])
@@ -410,6 +445,7 @@ class _Loader:
             _id(key, count): (_id(target, count), _kind(kind), float(sim))
             for key, target, kind, sim in _sequence(self.doc["merged"])
         }
+        index._run_start = count
         self._load_near(_mapping(self.doc["near"]), count)
 
     def _load_near(self, near: dict[str, Any], count: int) -> None:
@@ -424,14 +460,20 @@ class _Loader:
             )
             return
         ids = _ids(_unb64(near["ids"], "I"), count)
-        raw = base64.b64decode(_str(near["signatures"]), validate=True)
-        if len(raw) != 4 * config.num_perm * len(ids):
+        try:
+            raw = base64.b64decode(_str(near["signatures"]), validate=True)
+        except binascii.Error as exc:
+            raise StateError(f"invalid dedup state: bad base64 ({exc})") from exc
+        width = 4 if self.version == 1 else 1
+        if len(raw) != width * config.num_perm * len(ids):
             raise StateError("invalid dedup state: signature bytes do not match ids")
-        matrix = (
-            np.frombuffer(raw, dtype="<u4").astype(np.uint32).reshape(len(ids), config.num_perm)
-        )
+        if self.version == 1:
+            values = np.frombuffer(raw, dtype="<u4").reshape(len(ids), config.num_perm)
+            matrix = byte_signature(values)
+        else:
+            matrix = np.frombuffer(raw, dtype=np.uint8).reshape(len(ids), config.num_perm)
         for key, signature in zip(ids, matrix, strict=True):
-            self.index.near.insert(key, signature)
+            self.index.near.insert(key, signature.copy())
 
 
 def _duplicate(record: DuplicateRecord, probe: _Probe) -> Verdict:
@@ -446,6 +488,13 @@ def _weaker(a: str, b: str) -> str:
     """The kind of a chain of duplicate links: near beats exact beats url."""
     order = ("url", "exact", "near")
     return max(a, b, key=order.index)
+
+
+def _url_key(url: str) -> int:
+    """64-bit hash of a canonical URL, the key articles are found by."""
+    return int.from_bytes(
+        hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+    )
 
 
 def _earlier(published: int | None, than: int) -> bool:

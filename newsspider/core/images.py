@@ -49,8 +49,10 @@ def article_images(
     """
     found: dict[str, tuple[str, str]] = {}
     for owner, src, alt in page.images:
+        if not _is_article_picture(page, zone, owner):
+            continue  # first: resolving every thumbnail's URL costs more than this
         absolute = _absolute(url, src)
-        if absolute is None or absolute in found or not _is_article_picture(page, zone, owner):
+        if absolute is None or absolute in found:
             continue
         if _NOT_PICTURE.search(src) or _NOT_PICTURE.search(alt):
             continue

@@ -102,6 +102,9 @@ def url_section(page: Page, url: str) -> str | None:
         return None
     named: dict[str, str] = {}
     for href, text in page.links:
+        lowered = href.lower()
+        if not any(slug in lowered for slug in slugs):
+            continue  # cannot end in a slug: spares splitting every link of the page
         parts = [p for p in _path(href).lower().split("/") if p]
         if parts and text and len(text.split()) <= _MAX_SECTION_WORDS:
             named.setdefault(parts[-1], text)

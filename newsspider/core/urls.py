@@ -21,6 +21,13 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "hmb_", "at_", "itm_", "ns_")
 VARIANT_PARAMS = ("print", "amp", "output", "outputtype", "view", "mobile", "m")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_PATH = re.compile(r"(/amp)(?=/|$)|(\.amp)(?=\.html?$|$)", re.I)
+# Most links: lower-case scheme and host, a path of unreserved characters, no query or
+# fragment. canonicalize_url leaves those as they are (w3lib's safe path characters).
+_PLAIN = re.compile(
+    r"(?P<scheme>https?)://(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+    r"(?::(?P<port>[1-9][0-9]{0,4}))?/[A-Za-z0-9._~/-]*\Z"
+)
+_DOT_SEGMENT = re.compile(r"/\.\.?(?=/|\Z)")  # "/./" and "/../" are resolved
 
 
 def canonical_url(url: str) -> str:
@@ -30,6 +37,8 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("https://news.example/amp/2018/01/story/?print=1&fbclid=abc")
     'https://news.example/2018/01/story/'
     """
+    if _is_plain(url):
+        return url  # already canonical: what follows would give it back unchanged
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -45,6 +54,15 @@ def canonical_url(url: str) -> str:
     if drop:
         cleaned = url_query_cleaner(cleaned, drop, remove=True, unique=False)
     return canonicalize_url(cleaned, keep_fragments=False)
+
+
+def _is_plain(url: str) -> bool:
+    """Whether `url` is already in canonical form, judged without parsing it."""
+    match = _PLAIN.match(url)
+    if match is None or _AMP_PATH.search(url) or _DOT_SEGMENT.search(url):
+        return False
+    port = match["port"]
+    return port is None or int(port) <= 65535 and int(port) != _DEFAULT_PORTS[match["scheme"]]
 
 
 def _is_noise_param(name: str) -> bool:

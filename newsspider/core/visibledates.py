@@ -26,6 +26,7 @@ from dateparser.languages.loader import default_loader
 from dateparser.search import search_dates
 
 from newsspider.core.blocks import Block, Page
+from newsspider.core.stampshapes import StampShapes
 from newsspider.core.zone import ArticleZone
 
 logger = logging.getLogger(__name__)
@@ -99,18 +100,35 @@ class VisibleDateParser:
     """Reads full dates (day, month and year) out of short visible texts.
 
     dateparser's parsers are built once per language and kept: building one costs more
-    than reading a stamp.
+    than reading a stamp. Stamps of a common shape are read without it once it agreed on
+    their shape (:class:`~newsspider.core.stampshapes.StampShapes`), and the last
+    `memory` texts read are remembered with their stamps: the renderings of one article
+    (print, AMP) and the articles of one day repeat them.
     """
 
-    def __init__(self, fallback_language: str = "en") -> None:
+    def __init__(self, fallback_language: str = "en", memory: int = 4096) -> None:
         self.fallback = fallback_language
+        self.memory = memory
         self._parsers: dict[str, DateDataParser] = {}
         self._month_names: dict[str | None, re.Pattern[str]] = {}
+        self._shapes = StampShapes()
+        self._read: dict[tuple[str, str | None], list[Stamp]] = {}
 
     def read(self, text: str, language: str | None) -> list[Stamp]:
         """Every full date in `text`, in order; `language` (ISO 639-1) is tried first."""
         if len(text) > _MAX_BLOCK_CHARS or not has_date_shape(text):
             return []
+        key = (text, language)
+        found = self._read.get(key)
+        if found is None:
+            found = self._read_anew(text, language)
+            if self._read and len(self._read) >= self.memory:
+                del self._read[next(iter(self._read))]  # the oldest
+            if self.memory > 0:
+                self._read[key] = found
+        return list(found)
+
+    def _read_anew(self, text: str, language: str | None) -> list[Stamp]:
         if not _NUMERIC_DATE.search(text) and not self._months(language).search(text.lower()):
             return []  # a year with no month named: "the 2012 budget"
         stamp = normalize_stamp(text)
@@ -166,6 +184,11 @@ class VisibleDateParser:
         return found
 
     def _parse(self, text: str, languages: list[str]) -> datetime | None:
+        return self._shapes.read(
+            text, tuple(languages), lambda stamp: self._dateparser(stamp, languages)
+        )
+
+    def _dateparser(self, text: str, languages: list[str]) -> datetime | None:
         key = ",".join(languages)
         parser = self._parsers.get(key)
         if parser is None:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from newsspider.core.dedup import DedupConfig, DedupIndex, Verdict, text_fingerprint
@@ -229,3 +231,77 @@ def test_words_and_shingles() -> None:
     assert shingles("A b c d", 2) == {b"a b", b"b c", b"c d"}
     assert shingles("one two", 4) == {b"one two"}
     assert shingles("  ", 4) == set()
+
+
+def _version_1(index: DedupIndex, texts: list[str]) -> dict[str, Any]:
+    """`index`'s state as version 1 wrote it: a line list per article, 32-bit signatures.
+
+    `texts` are the indexed articles' texts, in order: version 1 kept the MinHash values
+    themselves, recomputed here the way it computed them.
+    """
+    from datasketch import MinHash
+
+    from newsspider.core.neardup import shingle_hashes
+
+    document = json.loads(json.dumps(index.to_dict()))
+    articles = document["articles"]
+    counts = np.frombuffer(base64.b64decode(articles.pop("line_counts")), "<u2")
+    lines = np.frombuffer(base64.b64decode(articles["lines"]), "<u4")
+    ends = np.cumsum(counts)
+    articles["lines"] = [
+        base64.b64encode(lines[end - count : end].astype("<u4").tobytes()).decode()
+        for count, end in zip(counts, ends, strict=True)
+    ]
+    config = index.config.near
+    values = []
+    for text in texts:
+        minhash = MinHash(config.num_perm, seed=config.seed, hashfunc=int, scheme="affine32")
+        minhash.update_batch(shingle_hashes(words(text), config.shingle_size))
+        values.append(minhash.hashvalues.astype("<u4"))
+    document["near"]["signatures"] = base64.b64encode(np.concatenate(values).tobytes()).decode()
+    document["version"] = 1
+    return document
+
+
+def test_version_1_state_is_read_with_the_same_verdicts(stories: list[str]) -> None:
+    index = DedupIndex()
+    observe(index, A, stories[0])
+    observe(index, B, stories[1])
+    loaded = DedupIndex.from_dict(_version_1(index, stories[:2]))
+    assert loaded.to_dict() == index.to_dict()
+    assert loaded.check(A, stories[0]).kind == "url"
+    copy = loaded.check(C, retold(stories[1], stories[2].split("\n")[0]))
+    assert (copy.kind, copy.duplicate_of) == ("near", B)
+
+
+def test_an_edit_is_an_update_once_per_run_also_after_a_reload(stories: list[str]) -> None:
+    index = DedupIndex()
+    observe(index, A, stories[0])
+    paragraphs = stories[0].split("\n")
+    edited = "\n".join([paragraphs[0], "A new paragraph tells what the minister said today.",
+                        *paragraphs[2:]])  # fmt: skip
+    assert observe(index, A, edited).kind == "url"  # emitted this run: not again
+    loaded = rerun(index)
+    assert observe(loaded, A, edited + "\nAnd one more line of several new words here.").kind == (
+        "update"
+    )
+    assert observe(loaded, A, edited).kind == "url"
+
+
+def test_the_near_index_holds_many_signatures_compactly() -> None:
+    config = NearConfig(min_shingles=5)
+    index = NearDuplicateIndex(config)
+    rng = np.random.default_rng(1)
+    vocabulary = [f"w{i}" for i in range(4000)]
+    texts = [" ".join(rng.choice(vocabulary, 60)) for _ in range(5000)]
+    for key, text in enumerate(texts):
+        signature = index.signature(text)
+        assert signature is not None and signature.dtype == np.uint8
+        index.insert(key, signature)
+    for key in (0, 1234, 4999):  # sealed and unsorted rows alike
+        probe = index.signature(texts[key] + " and a few words more")
+        assert probe is not None and [k for k, _ in index.similar(probe)][:1] == [key]
+    index.remove(1234)
+    probe = index.signature(texts[1234])
+    assert probe is not None and 1234 not in dict(index.similar(probe)) and len(index) == 4999
+    assert [key for key, _ in index.items()][:3] == [0, 1, 2]

@@ -12,6 +12,8 @@ from newsspider.core.blocks import parse_page
 from newsspider.core.bylines import BylineReader
 from newsspider.core.metadata import Metadata, MetadataExtractor
 from newsspider.core.profile import SiteProfile
+from newsspider.core.stampshapes import StampShapes
+from newsspider.core.visibledates import VisibleDateParser
 
 URL = "http://news.example/world/2018/01/22/talks-resume.html"
 NOW = datetime(2019, 1, 1, tzinfo=UTC)
@@ -388,3 +390,33 @@ def test_site_profile_survives_serialization() -> None:
     assert again.is_affix("suffix:daily") and again.is_site_keyword("news")
     with pytest.raises(ValueError):
         SiteProfile.from_dict({"version": 0})
+
+
+_STAMPS = [
+    "December 3, 2005", "Tuesday, May 22, 2007", "18 December 2012 11:32 GMT",
+    "2011-11-20 21:03:52", "Nov 21, 2013 2:00 pm UTC", "Sept 5, 2013", "May 5th, 2017",
+    "March 5, 2013 at 10:27 am", "22 January 2018 9:22 p.m.", "Mon, 22 Jan 2018 09:22:00 GMT",
+    "February 30, 2013", "13:45 PM December 3, 2005",
+]  # fmt: skip
+
+
+def test_common_stamp_shapes_read_as_dateparser_reads_them() -> None:
+    reference = VisibleDateParser()
+    reference._shapes.checks = 10**9  # never trusted: dateparser reads every stamp
+    fast = VisibleDateParser(memory=0)
+    for _ in range(5):  # past the checks, each shape is read without dateparser
+        for stamp in _STAMPS:
+            assert fast.read(stamp, "en") == reference.read(stamp, "en"), stamp
+
+
+def test_a_shape_dateparser_disagrees_with_is_left_to_it() -> None:
+    calls: list[str] = []
+
+    def reference(text: str) -> datetime | None:
+        calls.append(text)
+        return datetime(2007, 5, 22)
+
+    shapes = StampShapes(checks=1)
+    assert shapes.read("May 23, 2007", ("en",), reference) == datetime(2007, 5, 22)
+    assert shapes.read("May 24, 2007", ("en",), reference) == datetime(2007, 5, 22)
+    assert len(calls) == 2

@@ -106,3 +106,24 @@ def test_section_page_with_a_wordy_footer_is_not_an_article() -> None:
     footer = "<footer><p>" + "The Site is an independent newspaper, founded in 1901. " * 3
     page = parse_page(f"<body><main>{teasers}</main>{footer}</p></footer></body>")
     assert not is_article(page, "http://x/world/")[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("http://127.0.0.1:8001/levant/2024/05/story-12.html",
+         "http://127.0.0.1:8001/levant/2024/05/story-12.html"),
+        ("http://news.example:80/a/b", "http://news.example/a/b"),
+        ("https://news.example:443/a", "https://news.example/a"),
+        ("https://news.example:99999/a", "https://news.example/a"),
+        ("http://News.example/a", "http://news.example/a"),
+        ("http://news.example/a/../b/./c", "http://news.example/b/c"),
+        ("http://news.example/2018/story/amp", "http://news.example/2018/story"),
+        ("http://news.example/story.amp.html", "http://news.example/story.html"),
+        ("http://news.example/caf%C3%A9~x", "http://news.example/caf%C3%A9~x"),
+        ("http://news.example/a b", "http://news.example/a%20b"),
+    ],
+)  # fmt: skip
+def test_plain_urls_are_kept_and_others_canonicalized(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+    assert canonical_url(canonical) == canonical
