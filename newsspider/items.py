@@ -53,6 +53,9 @@ class ArticleItem:
     """Only with NEWSSPIDER_DEBUG: dropped blocks and their reasons, metadata sources."""
     page: Any = field(default=None, repr=False, compare=False)
     """The parsed page, for the pipelines; never exported."""
+    settled: bool = field(default=False, repr=False, compare=False)
+    """Set when the pipelines knew before cleaning that this page repeats an article
+    already judged (see DedupPipeline.settled); never exported."""
     cluster: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     """In a cluster: the in-flight record of the request behind the item (``key``, and
     ``recovered`` when a dead worker's request was taken over); never exported."""
@@ -60,7 +63,9 @@ class ArticleItem:
 
 def output_fields(debug: bool = False) -> list[str]:
     """Field names written to feeds, in schema order."""
-    hidden = {"page", "cluster"} if debug else {"page", "cluster", "debug"}
+    hidden = {"page", "cluster", "settled"}
+    if not debug:
+        hidden.add("debug")
     return [f.name for f in fields(ArticleItem) if f.name not in hidden]
 
 

@@ -223,6 +223,15 @@ class DedupIndex:
             return self._record(canonical_url, *alias)
         return None
 
+    def settled(self, canonical_url: str) -> bool:
+        """Whether the verdict on `canonical_url` no longer depends on its text: a known
+        duplicate of another article, or an article this run emitted already (an update
+        is looked for once a run). Its page need not be cleaned to be judged."""
+        own = self._article_at(canonical_url)
+        if own is None:
+            return canonical_url in self._aliases
+        return own in self._merged or self._emitted_now(own)
+
     def _check_url(self, canonical_url: str, probe: _Probe) -> Verdict | None:
         own = self._article_at(canonical_url)
         if own is None:

@@ -78,6 +78,7 @@ class DedupPipeline:
         feed_path = settings.get("NEWSSPIDER_DUPLICATES_FEED") or ""
         pipeline = cls(crawler, config, state_store(crawler), feed_path)
         crawler.signals.connect(pipeline._on_variant, signal=url_variant)
+        crawler.newsspider_dedup_settled = pipeline.settled  # type: ignore[attr-defined]
         return pipeline
 
     def open_spider(self) -> None:
@@ -147,6 +148,14 @@ class DedupPipeline:
         if not isinstance(item, ArticleItem):
             return item
         canonical = identity(item)
+        found = self.index.resolve(canonical) if item.settled else None
+        if found is not None:
+            self._resolve_variants(canonical)
+            # Judged by URL before cleaning: the texts were not compared.
+            similarity = None if found.kind == "url" else found.similarity
+            self.stats.inc_value("dedup/settled")
+            self.stats.inc_value(f"dedup/{found.kind}")
+            self._drop(item, Verdict(found.kind, found.duplicate_of, similarity))
         if self.shared is not None:
             origin = (item.cluster or {}).get("origin")
             verdict = self.shared.claim(canonical, item.text or "", item.published, origin)
@@ -169,6 +178,14 @@ class DedupPipeline:
             item.modified = item.modified or item.crawled_at
         self.stats.inc_value(f"dedup/{verdict.kind}")
         return item
+
+    def settled(self, item: ArticleItem) -> bool:
+        """Whether the item's verdict is known before its page is cleaned (see
+        :meth:`DedupIndex.settled`). A request taken over from a dead worker is never
+        settled: its article may have been claimed and not written."""
+        if item.cluster and item.cluster.get("recovered"):
+            return False
+        return self.index.settled(identity(item))
 
     def _lost_claim(self, item: ArticleItem, canonical: str, verdict: Verdict) -> bool:
         """Whether this article was claimed by a worker that died before writing it: its

@@ -115,6 +115,13 @@ class TemplatePipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or item.page is None or not item.site:
             return item
+        settled = getattr(self.crawler, "newsspider_dedup_settled", None)
+        if settled is not None and settled(item):
+            # A print, AMP or comment-page copy of an article emitted in this run: dedup
+            # drops it whatever its text, so it is neither learned from nor cleaned.
+            item.settled, item.page = True, None
+            self.stats.inc_value("template/skipped_settled")
+            return item
         site = item.site
         model = self._model(site)
         obs = model.observe(item.page, identity(item))

@@ -305,3 +305,18 @@ def test_the_near_index_holds_many_signatures_compactly() -> None:
     probe = index.signature(texts[1234])
     assert probe is not None and 1234 not in dict(index.similar(probe)) and len(index) == 4999
     assert [key for key, _ in index.items()][:3] == [0, 1, 2]
+
+
+def test_settled_urls_are_those_judged_whatever_their_text(stories: list[str]) -> None:
+    index = DedupIndex()
+    assert not index.settled(A)
+    observe(index, A, stories[0])
+    assert index.settled(A)  # emitted this run: another rendering is a url duplicate
+    observe(index, B, retold(stories[0], "A new first paragraph for the wire copy here."))
+    assert index.settled(B)  # recorded as a near duplicate of A
+    later = rerun(index)
+    assert not later.settled(A)  # a later run looks for an update: the text matters
+    assert later.settled(B)
+    edited = stories[0].replace("a", "o")
+    assert observe(later, A, edited).kind == "update"
+    assert later.settled(A)
