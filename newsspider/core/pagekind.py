@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsspider.core.blocks import Page
+from newsspider.core.template import visual_length
 
 _ARTICLE_TYPES = re.compile(
     r"(News|Blog|Reportage|Analysis|Opinion|Review|Satirical)?Article$|^BlogPosting$|^LiveBlogPosting$"
@@ -115,17 +116,19 @@ def _teaser_items(page: Page, minimum: int) -> set[int]:
 
 def _largest_prose_container(page: Page, test: ArticleTest, teasers: set[int]) -> int:
     """Characters of prose (long, link-poor blocks) under the parent holding the most,
-    leaving out prose inside `teasers` items and in footers, navigation and asides."""
+    leaving out prose inside `teasers` items and in footers, navigation and asides.
+    CJK characters count triple: a short Chinese brief is as long as an English one."""
     by_parent: dict[int, int] = defaultdict(int)
     for block in page.blocks:
-        if len(block.text) < test.prose_block_chars or block.link_ratio > test.max_link_ratio:
+        size = visual_length(block.text)
+        if size < test.prose_block_chars or block.link_ratio > test.max_link_ratio:
             continue
         chain = page.ancestors(block.node)
         if any(page.nodes[n].tag in _NOT_CONTENT for n in chain):
             continue
         if teasers and any(n in teasers for n in chain):
             continue
-        by_parent[page.nodes[block.node].parent] += len(block.text) - block.link_chars
+        by_parent[page.nodes[block.node].parent] += size - block.link_chars
     return max(by_parent.values(), default=0)
 
 

@@ -7,7 +7,7 @@ template model combines them with what it learned across a site's pages.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +20,8 @@ MIN_ITEMS = 3
 _STAMP_CHARS = 60
 _ITEM_SHARE = 0.6
 _MAX_ITEM_LINES = 12
+# Items without stamps are uniform when this share of them hold the same number of lines.
+_UNIFORM_SHARE = 0.7
 # Tokens that alternate between siblings of one kind (zebra striping, nesting depth).
 _ALTERNATING = re.compile(r"odd|even|alt|first|last|active|depth|level|parent|child")
 
@@ -36,12 +38,14 @@ def best_node(page: Page, weights: Sequence[float]) -> tuple[int, list[float]]:
     ('p', 3.0)
     """
     scores = [0.0] * len(page.nodes)
-    nodes = page.nodes
     for block, weight in zip(page.blocks, weights, strict=True):
-        node = block.node
-        while node >= 0:
-            scores[node] += weight
-            node = nodes[node].parent
+        scores[block.node] += weight
+    # A child comes after its parent in document order: summing children into parents
+    # from the last node back fills every subtree in one pass.
+    for node in range(len(scores) - 1, 0, -1):
+        parent = page.nodes[node].parent
+        if parent >= 0:
+            scores[parent] += scores[node]
     best, best_score = -1, 0.0
     for node, score in enumerate(scores):
         if score >= best_score and score > 0:
@@ -93,23 +97,32 @@ class Subtrees:
 
     @classmethod
     def of(cls, page: Page) -> Subtrees:
-        """One pass over every block's ancestors."""
+        """One pass over the blocks, one back over the nodes."""
         count = len(page.nodes)
         first, last = [-1] * count, [-1] * count
         lines, chars, stamped = [0] * count, [0] * count, [False] * count
         nodes = page.nodes
         for block in page.blocks:
             size = len(block.text)
-            stamp = size <= _STAMP_CHARS and _DIGIT.search(block.text) is not None
             node = block.node
-            while node >= 0:
-                if first[node] < 0:
-                    first[node] = block.index
-                last[node] = block.index
-                lines[node] += 1
-                chars[node] += size
-                stamped[node] = stamped[node] or stamp
-                node = nodes[node].parent
+            if first[node] < 0:
+                first[node] = block.index
+            last[node] = block.index
+            lines[node] += 1
+            chars[node] += size
+            if not stamped[node] and size <= _STAMP_CHARS and _DIGIT.search(block.text):
+                stamped[node] = True
+        # Children come after their parent in document order: fold them in from the end.
+        for node in range(count - 1, 0, -1):
+            parent = nodes[node].parent
+            if parent < 0 or first[node] < 0:
+                continue
+            if first[parent] < 0 or first[node] < first[parent]:
+                first[parent] = first[node]
+            last[parent] = max(last[parent], last[node])
+            lines[parent] += lines[node]
+            chars[parent] += chars[node]
+            stamped[parent] = stamped[parent] or stamped[node]
         children: dict[int, list[int]] = defaultdict(list)
         for node, info in enumerate(nodes):
             if first[node] >= 0 and info.parent >= 0:
@@ -125,26 +138,50 @@ class StampedRun:
     tail: range
 
 
-def repeated_item_blocks(page: Page, sub: Subtrees) -> set[int]:
-    """Indexes of blocks inside comment-like repeated items, found by structure alone.
+@dataclass(frozen=True)
+class RepeatedItems:
+    """Runs of sibling items found on one page.
+
+    ``stamped``: blocks of comment-like items (each holds a short stamp with digits).
+    ``uniform``: item nodes of runs without stamps whose items hold the same number of
+    lines (a teaser strip: headline and description, again and again). Alone these are
+    not enough to drop anything, as an article can be built of such items too; the
+    template model drops them where a site has them on many pages.
+    """
+
+    stamped: set[int]
+    uniform: list[int]
+
+
+def repeated_items(page: Page, sub: Subtrees) -> RepeatedItems:
+    """Comment-like and uniform repeated items, found by structure alone.
 
     A comment thread (or a teaser list) is a run of sibling elements of one kind, each
     holding several lines of which one is a short stamp with digits: a time, a date,
     "3 hours ago", in whatever language. Article paragraphs repeat too, but each is one line.
     """
     max_chars = page.text_length // 4
-    found: set[int] = set()
+    stamped: set[int] = set()
+    uniform: list[int] = []
     for group in _sibling_kinds(page, sub.children):
         # A comment is a few lines; a big item is a layout column that shares a class.
-        items = [
-            n
-            for n in group
-            if 2 <= sub.lines[n] <= _MAX_ITEM_LINES and sub.chars[n] <= max_chars and sub.stamped[n]
-        ]
+        sized = [n for n in group if 2 <= sub.lines[n] <= _MAX_ITEM_LINES]
+        if len(sized) < MIN_ITEMS or len(sized) < _ITEM_SHARE * len(group):
+            continue
+        items = [n for n in sized if sub.chars[n] <= max_chars and sub.stamped[n]]
         if len(items) >= MIN_ITEMS and len(items) >= _ITEM_SHARE * len(group):
             for item in items:
-                found.update(range(sub.first[item], sub.last[item] + 1))
-    return found
+                stamped.update(range(sub.first[item], sub.last[item] + 1))
+            continue
+        shapes = Counter(sub.lines[n] for n in sized)
+        if shapes.most_common(1)[0][1] >= _UNIFORM_SHARE * len(sized):
+            uniform.extend(sized)
+    return RepeatedItems(stamped, uniform)
+
+
+def repeated_item_blocks(page: Page, sub: Subtrees) -> set[int]:
+    """Indexes of blocks inside comment-like repeated items (see :func:`repeated_items`)."""
+    return repeated_items(page, sub).stamped
 
 
 def stamped_runs(page: Page, sub: Subtrees) -> list[StampedRun]:

@@ -5,12 +5,19 @@ What the model counts, per site and per template cluster of that site:
 * ``texts``: (place, text) pairs, a place being the block's structural path. The same text
   at the same place on other pages is template (menus, form labels, footers, "Source:"
   prefixes). The same words elsewhere on the page are not: an article may quote them.
+* ``tails``: the same short text under the same last three elements on many pages, where
+  the full paths differ (nested tables, per-page wrappers): template too.
 * ``places``: per path, how many pages have it, how many blocks and characters it held.
   A place on most pages whose short text changes every time (a "Last Updated"
   stamp, a byline, a caption) is template by *place*, though its text never repeats.
 * ``regions``: votes for the path of the subtree where page-unique, non-link text
   concentrates. The winning path is the article region of every page of the cluster, so a
-  one-line brief is cut from the same place as a long feature.
+  one-line brief is cut from the same place as a long feature. ``region_sigs`` votes for
+  the region element's own tag and classes, for pages whose outer layout differs.
+* ``item_places``/``teaser_places``: places of comment threads and of teaser strips
+  (uniform repeated items) seen on other pages.
+
+A page seen again (its canonical URL or its whole text) is not counted twice.
 
 Counts are bounded by lossy counting (:mod:`newsspider.core.counting`); a page's own
 observation is subtracted before it is judged.
@@ -25,21 +32,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsspider.core.blocks import Block, Page
+from newsspider.core.blocks import Block, Node, Page
 from newsspider.core.counting import LossyCounter
 from newsspider.core.region import (
     StampedRun,
     Subtrees,
     best_node,
     in_subtrees,
-    repeated_item_blocks,
+    repeated_items,
     run_blocks,
     stamped_runs,
 )
 
 logger = logging.getLogger(__name__)
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: tails, region_sigs and teaser_places counters
 
 # Why a block was dropped (stats names: template/dropped/<reason>).
 TEMPLATE_TEXT = "template_text"
@@ -49,6 +56,7 @@ REPEATED_ITEMS = "repeated_items"
 OUTSIDE_REGION = "outside_region"
 HEADLINE = "headline"
 PAGE_DUPLICATE = "page_duplicate"
+CAPTION = "caption"
 
 _DIGITS = re.compile(r"\d+")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -56,6 +64,15 @@ _WORD = re.compile(r"\w+")
 # A standfirst outside the region: how far above it to look, and how long it must be.
 _STANDFIRST_LEVELS = 2
 _STANDFIRST_CHARS = 50
+_TAIL_LEVELS = 3
+_MASK63 = (1 << 63) - 1
+_CONTINUATION_CHARS = 300
+# Content (weighted characters) the learned region must hold to be used where template
+# text outweighs it.
+_REGION_MIN_CONTENT = 100
+# Captions: blocks this close below a figure element.
+_FIGURE_TAGS = frozenset({"figure", "figcaption"})
+_FIGURE_LEVELS = 4
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,12 @@ class TemplateConfig:
         this share of the other pages, and on two at least (a long paragraph shared by a few
         pages is more likely a republished article than a template).
     link_ratio: blocks with at least this share of link text are navigation.
+    sentence_chars: a block this long (a sentence) is template only if it recurs on two other
+        pages at least (a series intro or a quote shared by two articles is not template).
+    tail_share: a short text under the same last three elements on this share of the
+        other pages is template though its full paths differ.
+    teaser_share: a strip of uniform repeated items (headline and blurb, again and again)
+        is dropped where its place holds such a strip on this share of the other pages.
     place_share, place_max_chars, place_max_per_page: a place on this share of pages whose
         blocks average at most this many characters (CJK counted triple) and this many a page
         is a template place (stamps, bylines, captions), whether its text repeats or not.
@@ -88,11 +111,14 @@ class TemplateConfig:
     repeat_share: float = 0.1
     long_block_chars: int = 200
     long_block_share: float = 0.3
+    sentence_chars: int = 100
     link_ratio: float = 0.5
     place_share: float = 0.5
     place_max_chars: int = 60
     place_max_per_page: float = 2.0
     vocab_share: float = 0.7
+    tail_share: float = 0.2
+    teaser_share: float = 0.3
     region_share: float = 0.6
     junk_penalty: float = 0.5
     bucket_pages: int = 200
@@ -141,9 +167,12 @@ class _Analysis:
     """A page's keys under one cluster's vocabulary."""
 
     node_keys: list[int]
+    node_sigs: list[int]
     block_places: list[int]
     block_texts: list[int]
+    block_tails: list[int]
     items: set[int]
+    teasers: dict[int, int]
     runs: list[StampedRun]
 
 
@@ -155,6 +184,7 @@ class Observation:
     cluster: int
     shape: frozenset[int]
     analysis: _Analysis | None = None
+    counted: bool = True
 
 
 @dataclass
@@ -164,19 +194,25 @@ class _Cluster:
     vocab: frozenset[str] | None = None
     pending: list[Observation] = field(default_factory=list)
     texts: LossyCounter[int] = field(init=False)
+    tails: LossyCounter[int] = field(init=False)
     places: LossyCounter[int] = field(init=False)
     regions: LossyCounter[int] = field(init=False)
+    region_sigs: LossyCounter[int] = field(init=False)
     shape: LossyCounter[int] = field(init=False)
     item_places: LossyCounter[int] = field(init=False)
+    teaser_places: LossyCounter[int] = field(init=False)
     seen: dict[int, None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         cfg = self.config
         self.texts = LossyCounter(cfg.bucket_pages, cfg.max_entries)
+        self.tails = LossyCounter(cfg.bucket_pages, cfg.max_entries)
         self.places = LossyCounter(cfg.bucket_pages, cfg.max_entries)
         self.regions = LossyCounter(cfg.bucket_pages, 5000)
+        self.region_sigs = LossyCounter(cfg.bucket_pages, 5000)
         self.shape = LossyCounter(cfg.bucket_pages, 5000)
         self.item_places = LossyCounter(cfg.bucket_pages, 5000)
+        self.teaser_places = LossyCounter(cfg.bucket_pages, 5000)
 
     def remember(self, key: int, limit: int) -> None:
         """Note a page identity as counted; forget the oldest past `limit`."""
@@ -198,13 +234,11 @@ class _Cluster:
         A page votes for the path of its best subtree and for every ancestor of it, so pages
         that disagree on depth (a paragraph here, its container there) still agree above.
         """
-        needed = share * self.regions.pages
-        best, best_depth = None, -1.0
-        for key in self.regions:
-            count, _, depth_sum = self.regions.entries[key]
-            if count >= needed and count and depth_sum / count > best_depth:
-                best, best_depth = key, depth_sum / count
-        return best
+        return _deepest(self.regions, share)
+
+    def region_sig(self, share: float) -> int | None:
+        """The same as :meth:`region_key` on the region element's own tag and classes."""
+        return _deepest(self.region_sigs, share)
 
 
 class SiteModel:
@@ -221,25 +255,29 @@ class SiteModel:
 
         `identity` (the page's canonical URL) keeps a page seen again, by a later run or
         under another URL, from being counted twice: its own paragraphs would then look
-        repeated. Identities are remembered per cluster, the oldest forgotten past
-        ``max_seen_pages``.
+        repeated. So does its text: one page served under several URLs is counted once.
+        Identities are remembered per cluster, the oldest forgotten past ``max_seen_pages``.
         """
         shape = _shape(page)
         index = self._cluster_for(shape)
         cluster = self.clusters[index]
         obs = Observation(page, index, shape)
-        seen_key = stable_hash(identity) if identity else None
-        if seen_key is not None and cluster.vocab is not None and seen_key in cluster.seen:
-            obs.analysis = _analyze(page, cluster.vocab)
-            return obs
-        if seen_key is not None:
-            cluster.remember(seen_key, self.config.max_seen_pages)
+        seen_keys = [_content_key(page)]
+        if identity:
+            seen_keys.append(stable_hash(identity))
+        if any(key in cluster.seen for key in seen_keys):
+            obs.counted = False
+            if cluster.vocab is not None:
+                obs.analysis = _analyze(page, cluster.vocab, self.config.long_block_chars)
+                return obs
+        for key in seen_keys:
+            cluster.remember(key, self.config.max_seen_pages)
         if cluster.vocab is None:
             cluster.pending.append(obs)
             if len(cluster.pending) >= self.config.warmup_pages:
                 self._freeze(cluster)
         else:
-            obs.analysis = _analyze(page, cluster.vocab)
+            obs.analysis = _analyze(page, cluster.vocab, self.config.long_block_chars)
             self._count(cluster, obs)
             self._vote(cluster, obs)
         return obs
@@ -289,11 +327,13 @@ class SiteModel:
 
     def _freeze(self, cluster: _Cluster) -> None:
         pending, cluster.pending = cluster.pending, []
-        cluster.vocab = _vocabulary([o.page for o in pending], self.config.vocab_share)
+        counted = [o for o in pending if o.counted]
+        cluster.vocab = _vocabulary([o.page for o in counted], self.config.vocab_share)
         for obs in pending:
-            obs.analysis = _analyze(obs.page, cluster.vocab)
+            obs.analysis = _analyze(obs.page, cluster.vocab, self.config.long_block_chars)
+        for obs in counted:
             self._count(cluster, obs)
-        for obs in pending:
+        for obs in counted:
             self._vote(cluster, obs)
 
     def _count(self, cluster: _Cluster, obs: Observation) -> None:
@@ -311,14 +351,25 @@ class SiteModel:
             sums = places.setdefault(place, [0, 0])
             sums[0] += 1
             sums[1] += visual_length(block.text)
+        for tail in set(analysis.block_tails) - {0}:
+            cluster.tails.add(tail)
         for place, (blocks, chars) in places.items():
             cluster.places.add(place, blocks, chars)
         for key in obs.shape:
             cluster.shape.add(key)
         for place in {analysis.block_places[i] for i in analysis.items}:
             cluster.item_places.add(place)
+        for place in set(analysis.teasers.values()):
+            cluster.teaser_places.add(place)
         cluster.pages += 1
-        for counter in (texts, cluster.places, cluster.shape, cluster.item_places):
+        for counter in (
+            texts,
+            cluster.tails,
+            cluster.places,
+            cluster.shape,
+            cluster.item_places,
+            cluster.teaser_places,
+        ):
             counter.end_page()
 
     def _vote(self, cluster: _Cluster, obs: Observation) -> None:
@@ -329,7 +380,10 @@ class SiteModel:
         chain = obs.page.ancestors(node) if node >= 0 else []
         for depth, ancestor in enumerate(reversed(chain)):
             cluster.regions.add(analysis.node_keys[ancestor], depth)
+            if analysis.node_sigs[ancestor]:
+                cluster.region_sigs.add(analysis.node_sigs[ancestor], depth)
         cluster.regions.end_page()
+        cluster.region_sigs.end_page()
 
     # -- cleaning ------------------------------------------------------------------------
 
@@ -342,15 +396,13 @@ class SiteModel:
         reasons = self._classify(cluster, obs)
         weights = _weights(page, reasons, self.config.junk_penalty)
         best, scores = best_node(page, weights)
-        region_key = cluster.region_key(self.config.region_share)
-        roots = {
-            n for n, key in enumerate(obs.analysis.node_keys) if key == region_key and scores[n] > 0
-        }
-        source = "learned" if roots else "page"
+        roots, source = self._region_roots(cluster, obs, weights, scores)
         if not roots:
             roots = {best} if best >= 0 else set()
         inside = in_subtrees(page, roots)
         for index in _standfirst(page, reasons, inside, roots):
+            inside[index] = True
+        for index in _continuation(page, reasons, inside, roots):
             inside[index] = True
         headline = _title_words(title or page.title)
         kept: list[Block] = []
@@ -361,14 +413,52 @@ class SiteModel:
                 reason = OUTSIDE_REGION
             if reason is None and headline and _is_headline(block.text, headline):
                 reason = HEADLINE
-            if reason is None and text_key(block.text) in seen:
-                reason = PAGE_DUPLICATE
+            if reason is None and _in_figure(page, block.node):
+                reason = CAPTION
             if reason is None:
-                seen.add(text_key(block.text))
+                folded = text_key(block.text)
+                if folded in seen:
+                    reason = PAGE_DUPLICATE
+                else:
+                    seen.add(folded)
+            if reason is None:
                 kept.append(block)
             else:
                 dropped.append((reason, block))
         return Cleaned("\n".join(b.text for b in kept), kept, dropped, source)
+
+    def _region_roots(
+        self, cluster: _Cluster, obs: Observation, weights: list[float], scores: list[float]
+    ) -> tuple[set[int], str]:
+        """The page's nodes at the site's learned region, and where they come from.
+
+        The learned path holds the article even where this page's template text outweighs
+        it (a brief beside a long form), as long as it holds some content. Where the path
+        is missing, nodes with the region element's own tag and classes stand in. Empty
+        when neither is found: the caller falls back on the page's own best node.
+        """
+        analysis = obs.analysis
+        assert analysis is not None
+        page = obs.page
+        keys = analysis.node_keys
+        region_key = cluster.region_key(self.config.region_share)
+        matching = {n for n, key in enumerate(keys) if key == region_key}
+        roots = {n for n in matching if scores[n] > 0}
+        if not roots and matching:
+            within = in_subtrees(page, matching)
+            content = sum(w for w, i in zip(weights, within, strict=True) if i and w > 0)
+            if content >= _REGION_MIN_CONTENT:
+                roots = matching
+        if roots:
+            return roots, "learned"
+        if not matching:
+            # The region's element elsewhere: a page whose outer layout differs.
+            sig = cluster.region_sig(self.config.region_share)
+            sigs = analysis.node_sigs
+            roots = {n for n, key in enumerate(sigs) if sig and key == sig and scores[n] > 0}
+            if roots:
+                return roots, "learned_element"
+        return set(), "page"
 
     def _classify(self, cluster: _Cluster, obs: Observation) -> list[str | None]:
         """Per block: the template reason it must go for, or None if it may be content."""
@@ -377,19 +467,29 @@ class SiteModel:
         cfg = self.config
         others = max(cluster.pages - 1, 0)
         repeat_min = max(1, round(cfg.repeat_share * others))
+        tail_min = max(2, round(cfg.tail_share * others))
         reasons: list[str | None] = []
-        for block, place, text in zip(
-            obs.page.blocks, analysis.block_places, analysis.block_texts, strict=True
+        for block, place, text, tail in zip(
+            obs.page.blocks,
+            analysis.block_places,
+            analysis.block_texts,
+            analysis.block_tails,
+            strict=True,
         ):
             recurs = cluster.texts.count(text) - 1
             needed = repeat_min
-            if len(block.text) >= cfg.long_block_chars:
+            long = len(block.text) >= cfg.long_block_chars
+            if long:
                 needed = max(2, round(cfg.long_block_share * others))
-            if recurs >= needed:
+            elif len(block.text) >= cfg.sentence_chars:
+                needed = max(2, needed)
+            if recurs >= needed or (not long and cluster.tails.count(tail) - 1 >= tail_min):
                 reasons.append(TEMPLATE_TEXT)
             elif block.link_ratio >= cfg.link_ratio:
                 reasons.append(LINKS)
             elif block.index in analysis.items or self._is_item_place(cluster, place):
+                reasons.append(REPEATED_ITEMS)
+            elif self._is_teaser(cluster, analysis.teasers.get(block.index), others):
                 reasons.append(REPEATED_ITEMS)
             elif self._is_template_place(cluster, place, others):
                 reasons.append(TEMPLATE_PLACE)
@@ -404,6 +504,13 @@ class SiteModel:
         """A place that held comment-like items on other pages (a thread of one or two)."""
         marked = cluster.item_places.count(place)
         return marked >= 2 and marked >= 0.5 * cluster.places.count(place)
+
+    def _is_teaser(self, cluster: _Cluster, item_place: int | None, others: int) -> bool:
+        """An item of a uniform run whose place holds such runs on many of the site's pages."""
+        if item_place is None:
+            return False
+        recurs = cluster.teaser_places.count(item_place) - 1
+        return recurs >= 2 and recurs >= self.config.teaser_share * others
 
     def _is_template_place(self, cluster: _Cluster, place: int, others: int) -> bool:
         cfg = self.config
@@ -428,10 +535,13 @@ class SiteModel:
                     "pages": c.pages,
                     "vocab": sorted(c.vocab),
                     "texts": c.texts.to_dict(),
+                    "tails": c.tails.to_dict(),
                     "places": c.places.to_dict(),
                     "regions": c.regions.to_dict(),
+                    "region_sigs": c.region_sigs.to_dict(),
                     "shape": c.shape.to_dict(),
                     "item_places": c.item_places.to_dict(),
+                    "teaser_places": c.teaser_places.to_dict(),
                     "seen": list(c.seen),
                 }
                 for c in self.clusters
@@ -455,13 +565,22 @@ class SiteModel:
                 cluster.texts = LossyCounter.from_dict(
                     raw["texts"], cfg.bucket_pages, cfg.max_entries
                 )
+                cluster.tails = LossyCounter.from_dict(
+                    raw["tails"], cfg.bucket_pages, cfg.max_entries
+                )
                 cluster.places = LossyCounter.from_dict(
                     raw["places"], cfg.bucket_pages, cfg.max_entries
                 )
                 cluster.regions = LossyCounter.from_dict(raw["regions"], cfg.bucket_pages, 5000)
+                cluster.region_sigs = LossyCounter.from_dict(
+                    raw["region_sigs"], cfg.bucket_pages, 5000
+                )
                 cluster.shape = LossyCounter.from_dict(raw["shape"], cfg.bucket_pages, 5000)
                 cluster.item_places = LossyCounter.from_dict(
                     raw["item_places"], cfg.bucket_pages, 5000
+                )
+                cluster.teaser_places = LossyCounter.from_dict(
+                    raw["teaser_places"], cfg.bucket_pages, 5000
                 )
                 cluster.seen = dict.fromkeys(int(k) for k in raw["seen"])
                 _check_widths(cluster)
@@ -472,7 +591,16 @@ class SiteModel:
 
 
 # Running sums each counter's entries carry after [count, delta] (see _count and _vote).
-_COUNTER_SUMS = {"texts": 0, "places": 2, "regions": 1, "shape": 0, "item_places": 0}
+_COUNTER_SUMS = {
+    "texts": 0,
+    "tails": 0,
+    "places": 2,
+    "regions": 1,
+    "region_sigs": 1,
+    "shape": 0,
+    "item_places": 0,
+    "teaser_places": 0,
+}
 
 
 def _check_widths(cluster: _Cluster) -> None:
@@ -483,13 +611,29 @@ def _check_widths(cluster: _Cluster) -> None:
             raise ValueError(f"bad template state: {name} entries need {2 + sums} values")
 
 
+def _deepest(votes: LossyCounter[int], share: float) -> int | None:
+    """The key voted by at least `share` of the pages with the greatest mean depth."""
+    needed = share * votes.pages
+    best, best_depth = None, -1.0
+    for key in votes:
+        count, _, depth_sum = votes.entries[key]
+        if count >= needed and count and depth_sum / count > best_depth:
+            best, best_depth = key, depth_sum / count
+    return best
+
+
+def _content_key(page: Page) -> int:
+    """A page's identity by its text: the same page under another URL has the same."""
+    return stable_hash("\n".join(b.text for b in page.blocks))
+
+
 def _shape(page: Page) -> frozenset[int]:
     """Tag-only paths of the nodes that hold text: what a template looks like, classes aside."""
     paths: list[str] = []
     for node in page.nodes:
         parent = paths[node.parent] if node.parent >= 0 else ""
         paths.append(parent + "/" + node.tag)
-    return frozenset(stable_hash(paths[b.node]) for b in page.blocks)
+    return frozenset(stable_hash(path) for path in {paths[b.node] for b in page.blocks})
 
 
 def _vocabulary(pages: list[Page], share: float) -> frozenset[str]:
@@ -501,19 +645,56 @@ def _vocabulary(pages: list[Page], share: float) -> frozenset[str]:
     return frozenset(t for t, n in df.items() if n >= needed)
 
 
-def _analyze(page: Page, vocab: frozenset[str]) -> _Analysis:
+def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
+    """A page's keys under `vocab`; blocks of `tail_chars` or more get no tail key."""
     keys: list[str] = []
+    sigs: list[str] = []
     for node in page.nodes:
         sig = node.tag + "".join(t for t in node.tokens if t in vocab)
+        sigs.append(sig)
         keys.append((keys[node.parent] + "/" if node.parent >= 0 else "") + sig)
     hashes: dict[str, int] = {}  # siblings of one kind share a path: hash it once
     node_keys = [hashes.get(k) or hashes.setdefault(k, stable_hash(k)) for k in keys]
+    node_sigs = [
+        (hashes.get(sig) or hashes.setdefault(sig, stable_hash(sig))) if sig != node.tag else 0
+        for sig, node in zip(sigs, page.nodes, strict=True)
+    ]
     places = [node_keys[b.node] for b in page.blocks]
-    texts = [stable_hash(keys[b.node] + "\x1f" + text_key(b.text)) for b in page.blocks]
+    text_hashes = [stable_hash(text_key(b.text)) for b in page.blocks]
+    texts = [_mix(places[i], h) for i, h in enumerate(text_hashes)]
+    sig_hashes = [hashes.get(sig) or hashes.setdefault(sig, stable_hash(sig)) for sig in sigs]
+    nodes = page.nodes
+    tails = [
+        _tail_key(nodes, sig_hashes, block.node, folded) if len(block.text) < tail_chars else 0
+        for block, folded in zip(page.blocks, text_hashes, strict=True)
+    ]
     sub = Subtrees.of(page)
+    found = repeated_items(page, sub)
+    teasers = {
+        index: node_keys[item]
+        for item in found.uniform
+        for index in range(sub.first[item], sub.last[item] + 1)
+    }
     return _Analysis(
-        node_keys, places, texts, repeated_item_blocks(page, sub), stamped_runs(page, sub)
+        node_keys, node_sigs, places, texts, tails, found.stamped, teasers, stamped_runs(page, sub)
     )
+
+
+def _mix(key: int, value: int) -> int:
+    """One 63-bit key for a pair of 63-bit hashes (a place and a text), the same in every
+    process: cheaper than hashing their joined strings again."""
+    return ((key * 0x9E3779B97F4A7C15) ^ value) & _MASK63
+
+
+def _tail_key(nodes: list[Node], sig_hashes: list[int], node: int, text: int) -> int:
+    """The key of a text under its element and the two above it (tag and classes each)."""
+    key = _mix(sig_hashes[node], text)
+    for _ in range(_TAIL_LEVELS - 1):
+        node = nodes[node].parent
+        if node < 0:
+            break
+        key = _mix(sig_hashes[node], key)
+    return key
 
 
 def _weights(page: Page, reasons: list[str | None], penalty: float) -> list[float]:
@@ -555,6 +736,50 @@ def _standfirst(
         found.append(index)
         if len(found) == 2:
             break
+    return found
+
+
+def _in_figure(page: Page, node: int) -> bool:
+    """Whether a block sits in a ``<figure>``/``<figcaption>``: a caption or credit."""
+    for _ in range(_FIGURE_LEVELS):
+        if node < 0:
+            return False
+        if page.nodes[node].tag in _FIGURE_TAGS:
+            return True
+        node = page.nodes[node].parent
+    return False
+
+
+def _continuation(
+    page: Page, reasons: list[str | None], inside: list[bool], roots: set[int]
+) -> list[int]:
+    """Prose right after the region, within two levels above it: the rest of a long article.
+
+    A theme may split a long post in two containers ("read more" parts), of which short
+    pages only have the first: the site's region then is the first. Walking on from the
+    region's last block, content blocks are taken until the first template block; short
+    lines at the end of the run are left out, and a run of less than a paragraph or two
+    is not taken at all.
+    """
+    end = next((i for i in range(len(inside) - 1, -1, -1) if inside[i]), -1)
+    if end < 0 or end + 1 >= len(inside):
+        return []
+    chain = page.ancestors(page.blocks[end].node)
+    root = next((n for n in chain if n in roots), chain[0])
+    above = page.ancestors(root)
+    anchor = above[min(_STANDFIRST_LEVELS, len(above) - 1)]
+    found: list[int] = []
+    for index in range(end + 1, len(page.blocks)):
+        block = page.blocks[index]
+        if inside[index] or reasons[index] is not None or block.link_ratio > 0.2:
+            break
+        if anchor not in page.ancestors(block.node):
+            break
+        found.append(index)
+    while found and len(page.blocks[found[-1]].text) < _STANDFIRST_CHARS:
+        found.pop()
+    if sum(len(page.blocks[i].text) for i in found) < _CONTINUATION_CHARS:
+        return []
     return found
 
 

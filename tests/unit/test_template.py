@@ -143,3 +143,69 @@ def test_site_without_class_names_learns_and_cleans() -> None:
     later = model.observe(parse_page(site_pages(9)[8].replace('class="', 'data-x="')))
     assert model.ready(later)
     assert tag(8, 0) in model.clean(later).text
+
+
+def test_state_of_an_older_version_is_refused() -> None:
+    state = learn(site_pages(6))[0].to_dict()
+    state["version"] = 1
+    with pytest.raises(ValueError, match="version"):
+        SiteModel.from_dict(state)
+
+
+def test_one_page_under_several_urls_is_counted_once() -> None:
+    pages = site_pages(10)
+    pages += [pages[3]] * 3  # the same page served again: its article is not template
+    model, obs = learn(pages)
+    for o in (obs[3], obs[-1]):
+        assert tag(3, 0) in model.clean(o).text
+
+
+def test_sentence_shared_by_two_pages_is_kept() -> None:
+    pages = site_pages(12)
+    shared = (
+        "Each week this column answers one question that readers sent to the desk, "
+        "and this week it is about the bridge."
+    )
+    for n in (2, 7):
+        pages[n] = pages[n].replace('<div class="byline">', f'<p>{shared}</p><div class="byline">')
+    model, obs = learn(pages)
+    assert shared in model.clean(obs[2]).text
+
+
+def test_teaser_strip_on_every_page_is_dropped() -> None:
+    def strip(n: int) -> str:
+        items = "".join(
+            f"<li class='card'><h4>Video {tag(n, k)}</h4><p>Clip {tag(n, k)} on it.</p></li>"
+            for k in range(4)
+        )
+        return f"<ul class='strip'>{items}</ul>"
+
+    pages = [
+        p.replace("</p></div>", f"</p>{strip(n)}</div>", 1) for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[4])
+    assert "Video" not in cleaned.text and "Clip" not in cleaned.text
+    assert tag(4, 0) in cleaned.text
+
+
+def test_figure_caption_is_dropped() -> None:
+    pages = site_pages(10)
+    figure = "<figure><img src='/i.jpg'><figcaption>A crowd gathers at dawn.</figcaption></figure>"
+    pages[5] = pages[5].replace('<div class="byline">', figure + '<div class="byline">')
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[5])
+    assert "A crowd gathers" not in cleaned.text
+    assert "caption" in cleaned.reasons()
+
+
+def test_article_continued_in_a_second_container_is_kept() -> None:
+    pages = site_pages(12)
+    more = "".join(f"<p>Further detail {tag(6, k)} {SENTENCES[k]}</p>" for k in range(3))
+    pages[6] = pages[6].replace(
+        '<div class="related">', f'<div class="more">{more}</div><div class="related">'
+    )
+    pages = [p.replace('<div id="post-', '<div class="wrap"><div id="post-') for p in pages]
+    pages = [p.replace('<div class="related">', '</div><div class="related">') for p in pages]
+    model, obs = learn(pages)
+    assert f"Further detail {tag(6, 2)}" in model.clean(obs[6]).text
