@@ -36,6 +36,7 @@ from typing import Any
 
 import trafilatura
 from extraction import CORPUS, quiet_logging, readability_text, select_sites, trafilatura_default
+from profiling import cost_row
 
 from newsspider.core.blocks import Page, parse_page
 from newsspider.core.template import SiteModel, TemplateConfig
@@ -205,25 +206,8 @@ def profile_ours(sites: dict[str, list[SourcePage]], top: int) -> dict[str, Any]
     rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)  # type: ignore[attr-defined]
     return {
         "total_s": round(total, 2),
-        "top": [
-            {
-                "function": f"{short_path(path)}:{line}({name})",
-                "calls": calls,
-                "own_s": round(own, 2),
-                "own_share": round(own / total, 3),
-                "cumulative_s": round(cumulative, 2),
-            }
-            for (path, line, name), (_, calls, own, cumulative, _) in rows[:top]
-        ],
+        "top": [cost_row(key, value, total) for key, value in rows[:top]],
     }
-
-
-def short_path(path: str) -> str:
-    """A path from its package on: ``.../site-packages/lxml/etree.pyx`` -> ``lxml/etree.pyx``."""
-    for marker in ("site-packages/", str(ROOT) + "/", "lib/python3"):
-        if marker in path:
-            return path.split(marker, 1)[1]
-    return path
 
 
 # -- report --------------------------------------------------------------------------------
