@@ -720,10 +720,7 @@ def _standfirst(
     start = next((i for i, within in enumerate(inside) if within), -1)
     if start <= 0:
         return []
-    chain = page.ancestors(page.blocks[start].node)
-    root = next((n for n in chain if n in roots), chain[0])
-    above = page.ancestors(root)
-    anchor = above[min(_STANDFIRST_LEVELS, len(above) - 1)]
+    anchor = _region_anchor(page, start, roots)
     found: list[int] = []
     for index in range(start - 1, -1, -1):
         block = page.blocks[index]
@@ -737,6 +734,15 @@ def _standfirst(
         if len(found) == 2:
             break
     return found
+
+
+def _region_anchor(page: Page, index: int, roots: set[int]) -> int:
+    """The node up to two levels above the region root holding block `index`: how far
+    from the region a standfirst or a continuation may stand."""
+    chain = page.ancestors(page.blocks[index].node)
+    root = next((n for n in chain if n in roots), chain[0])
+    above = page.ancestors(root)
+    return above[min(_STANDFIRST_LEVELS, len(above) - 1)]
 
 
 def _in_figure(page: Page, node: int) -> bool:
@@ -764,10 +770,7 @@ def _continuation(
     end = next((i for i in range(len(inside) - 1, -1, -1) if inside[i]), -1)
     if end < 0 or end + 1 >= len(inside):
         return []
-    chain = page.ancestors(page.blocks[end].node)
-    root = next((n for n in chain if n in roots), chain[0])
-    above = page.ancestors(root)
-    anchor = above[min(_STANDFIRST_LEVELS, len(above) - 1)]
+    anchor = _region_anchor(page, end, roots)
     found: list[int] = []
     for index in range(end + 1, len(page.blocks)):
         block = page.blocks[index]
