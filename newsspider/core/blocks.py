@@ -46,7 +46,6 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 # Inline elements whose attributes metadata needs.
 _INLINE_DATA_TAGS = frozenset({"img", "time", "link", "meta"})
-_WS = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 _TOKEN_SPLIT = re.compile(r"[\s]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -112,7 +111,7 @@ class Page:
 
 def normalize_text(text: str) -> str:
     """Whitespace folded, ends stripped: ``' a \\n b '`` -> ``'a b'``."""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())  # splits where a str pattern's \\s matches
 
 
 def class_tokens(element_id: str | None, classes: str | None) -> tuple[str, ...]:
@@ -187,59 +186,67 @@ class _Walker:
         self.parts: list[list[str]] = []  # text parts of each open block element
         self.link_counts: list[int] = []
         self.owners: list[int] = []  # node index owning each open block
-        self.in_link = 0
         self.token_cache: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
 
     def walk(self, root: etree._Element) -> None:
-        skip_depth = 0
-        for event, el in etree.iterwalk(root, events=("start", "end")):
-            tag = el.tag.lower() if isinstance(el.tag, str) else ""
-            if event == "start":
-                if skip_depth:
-                    skip_depth += 1
-                elif tag in _SKIPPED_TAGS or not tag:
-                    skip_depth = 1
+        # The hot path of parsing (one iteration per element of every page): the open-block
+        # bookkeeping is inlined here and its stacks held in locals.
+        parts, link_counts, owners = self.parts, self.link_counts, self.owners
+        nodes, cache = self.page.nodes, self.token_cache
+        in_link = 0
+        walker = etree.iterwalk(root, events=("start", "end"))
+        for event, el in walker:
+            tag = el.tag
+            tag = tag.lower() if isinstance(tag, str) else ""
+            if tag in _SKIPPED_TAGS or not tag:
+                if event == "start":
+                    walker.skip_subtree()  # its end event still comes, for the tail
                     if tag == "head":
                         self._read_head(el)
                     elif tag == "script":
                         self._read_script(el)
-                else:
-                    self._open(el, tag)
-            elif skip_depth:
-                skip_depth -= 1
-                if not skip_depth:
-                    self._add_text(el.tail)
+                    continue
+                text = el.tail
+            elif event == "start":
+                if tag in _BLOCK_TAGS:
+                    if parts and parts[-1]:
+                        self._flush()
+                    key = (el.get("id"), el.get("class"))
+                    tokens = cache.get(key)
+                    if tokens is None:
+                        tokens = cache[key] = class_tokens(*key)
+                    nodes.append(Node(tag, tokens, owners[-1] if owners else -1))
+                    owners.append(len(nodes) - 1)
+                    parts.append([])
+                    link_counts.append(0)
+                    if tag == "html":
+                        self.page.lang = (el.get("lang") or el.get("xml:lang") or "").strip()
+                elif tag == "a":
+                    in_link += 1
+                    href = el.get("href")
+                    if href:
+                        self.page.links.append((href, normalize_text("".join(el.itertext()))))
+                elif tag == "br":
+                    if parts and parts[-1]:
+                        self._flush()
+                elif tag in _INLINE_DATA_TAGS:
+                    self._read_inline(el, tag)
+                text = el.text
             else:
-                self._close(el, tag)
-        while self.owners:
+                if tag in _BLOCK_TAGS:
+                    if parts[-1]:
+                        self._flush()
+                    self._pop_block()
+                elif tag == "a":
+                    in_link -= 1
+                text = el.tail
+            if text and parts:
+                parts[-1].append(text)
+                if in_link:
+                    link_counts[-1] += len(text.strip())
+        while owners:
             self._flush()
             self._pop_block()
-
-    def _open(self, el: etree._Element, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
-            self._flush()
-            page = self.page
-            node = len(page.nodes)
-            key = (el.get("id"), el.get("class"))
-            tokens = self.token_cache.get(key)
-            if tokens is None:
-                tokens = self.token_cache[key] = class_tokens(*key)
-            page.nodes.append(Node(tag, tokens, self.owners[-1] if self.owners else -1))
-            self.parts.append([])
-            self.link_counts.append(0)
-            self.owners.append(node)
-            if tag == "html":
-                page.lang = (el.get("lang") or el.get("xml:lang") or "").strip()
-        elif tag == "a":
-            self.in_link += 1
-            href = el.get("href")
-            if href:
-                self.page.links.append((href, normalize_text("".join(el.itertext()))))
-        elif tag == "br":
-            self._flush()
-        elif tag in _INLINE_DATA_TAGS:
-            self._read_inline(el, tag)
-        self._add_text(el.text)
 
     def _read_inline(self, el: etree._Element, tag: str) -> None:
         page = self.page
@@ -256,21 +263,6 @@ class _Walker:
             self._read_link(el)
         elif tag == "meta":
             self._read_meta(el)
-
-    def _close(self, el: etree._Element, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
-            self._flush()
-            self._pop_block()
-        elif tag == "a":
-            self.in_link -= 1
-        self._add_text(el.tail)
-
-    def _add_text(self, text: str | None) -> None:
-        if not text or not self.parts:
-            return
-        self.parts[-1].append(text)
-        if self.in_link:
-            self.link_counts[-1] += len(text.strip())
 
     def _flush(self) -> None:
         if not self.parts or not self.parts[-1]:
