@@ -74,10 +74,10 @@ class SiteProfile:
         return self.affixes.count(key) >= self.affix_pages or self._recurs(self.segments, key)
 
     def learned_affixes(self) -> list[str]:
-        """Every affix key the site has confirmed, most frequent first."""
+        """Every affix key the site has confirmed, most frequent first (ties by name)."""
         keys = {k for k in self.affixes if self.is_affix(k)}
         keys |= {k for k in self.segments if self._recurs(self.segments, k)}
-        return sorted(keys, key=lambda k: -max(self.affixes.count(k), self.segments.count(k)))
+        return sorted(keys, key=lambda k: (-max(self.affixes.count(k), self.segments.count(k)), k))
 
     def is_site_keyword(self, key: str) -> bool:
         """Whether a keyword recurs on most of the site's pages."""

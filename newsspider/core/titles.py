@@ -148,7 +148,7 @@ def observe_title(
 
 def known_affixes(profile: SiteProfile | None, trusted: set[str], site_name: str) -> list[str]:
     """Affixes to cut: this page's trusted ones, the site's learned ones, its declared name."""
-    keys = sorted(trusted, key=len, reverse=True)
+    keys = sorted(trusted, key=lambda k: (-len(k), k))  # longest first, then by name
     if profile is not None:
         keys += [k for k in profile.learned_affixes() if k not in keys]
     if site_name:
