@@ -173,6 +173,9 @@ class DateFinder:
         published = self.markup(page, ld, article, "datePublished", PUBLISHED_META)
         published += time_elements(page, zone)
         modified = self.markup(page, ld, article, "dateModified", MODIFIED_META)
+        published, modified = self.plausible(published, now), self.plausible(modified, now)
+        if settled_by_markup(published, modified):
+            return published, modified  # no visible stamp could change the choice
         for distance, stamp in self.parser.near_article(page, zone, language, NEAR_BLOCKS):
             candidate = DateCandidate(
                 "visible", stamp.moment, stamp.precision, stamp.text, distance
@@ -246,6 +249,24 @@ def _block_at(page: Page, node: int) -> int:
         if block.node >= node:
             return block.index
     return -1
+
+
+def settled_by_markup(published: list[DateCandidate], modified: list[DateCandidate]) -> bool:
+    """Whether the visible text could not change the dates markup gives, so need not be read.
+
+    It could not when both dates are given with a time zone (a visible stamp, always later
+    in the candidate lists, can only refine a winner of lower precision: :func:`choose`) and
+    do not clash (:func:`reconcile` then looks at no other candidate). Reading stamps with
+    dateparser is most of the metadata's cost; pages with full JSON-LD or meta dates skip it.
+    """
+    first, last = choose(published), choose(modified)
+    return (
+        first is not None
+        and last is not None
+        and first.precision == 2
+        and last.precision == 2
+        and last.day >= first.day
+    )
 
 
 def choose(found: list[DateCandidate]) -> DateCandidate | None:

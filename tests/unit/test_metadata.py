@@ -197,6 +197,33 @@ def test_more_specific_source_wins_and_the_loser_is_recorded(
     assert [c[0] for c in meta.candidates["published"]] == ["json_ld", "meta", "visible"]
 
 
+def test_visible_stamps_are_read_only_when_markup_leaves_the_dates_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    extractor = MetadataExtractor()
+    reads: list[str] = []
+    near_article = extractor.dates.parser.near_article
+
+    def counted(page: Any, *args: Any) -> Any:
+        reads.append(page.title)
+        return near_article(page, *args)
+
+    monkeypatch.setattr(extractor.dates.parser, "near_article", counted)
+    header = "<p>January 22, 2018 at 9:05 am Updated January 24, 2018 at 1:00 pm</p>"
+    full = {"@type": "NewsArticle", "datePublished": "2018-01-22T09:22:00Z"}
+    full["dateModified"] = "2018-01-23T08:00:00+01:00"
+    meta = extract(extractor, page_html(head=ld_script(full), header=header))
+    assert (meta.published, meta.modified) == (
+        "2018-01-22T09:22:00+00:00",
+        "2018-01-23T08:00:00+01:00",
+    )
+    assert reads == []  # both dates given with their zone: the text could not change them
+    del full["dateModified"]
+    meta = extract(extractor, page_html(head=ld_script(full), header=header))
+    assert (meta.published, meta.modified) == ("2018-01-22T09:22:00+00:00", "2018-01-24T13:00:00")
+    assert len(reads) == 1  # no modified date in markup: the "Updated" stamp gives it
+
+
 def test_same_day_from_a_weaker_source_adds_precision(extractor: MetadataExtractor) -> None:
     head = ld_script({"@type": "NewsArticle", "datePublished": "2018-01-22"})
     head += '<meta property="article:published_time" content="2018-01-22T09:22:00Z">'
