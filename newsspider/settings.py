@@ -156,6 +156,10 @@ NEWSSPIDER_MAX_PAGES_PER_SITE = 50_000
 # Largest sitemap or feed read after gunzipping a .gz file: the sitemaps.org protocol's own
 # limit (50 MB uncompressed); a gzip bomb posing as a sitemap stops there.
 NEWSSPIDER_MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+# Page links remembered as followed (about 150 bytes each), the least recently met
+# forgotten first: a link met again from a page no deeper is not requested again (Scrapy's
+# duplicate filter would drop it after the work of building it). 0: remember none.
+NEWSSPIDER_LINK_MEMORY = 100_000
 # Links followed from a start URL: articles sit a few links from a homepage, section,
 # sitemap or feed; 100 leaves room for 100 pages of pagination and stops link chains that
 # never end. Scrapy's default is 0 (no limit).

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import zlib
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,8 +44,9 @@ logger = logging.getLogger(__name__)
 
 _IGNORED_SUFFIXES = tuple("." + ext for ext in IGNORED_EXTENSIONS)
 _XML_SNIFF = 512
-# NEWSSPIDER_MAX_SITEMAP_BYTES when the spider is built without a crawler.
+# NEWSSPIDER_MAX_SITEMAP_BYTES and NEWSSPIDER_LINK_MEMORY when built without a crawler.
 _MAX_XML_BYTES = 50 * 1024 * 1024
+_LINK_MEMORY = 100_000
 
 
 class NewsSpider(Spider):
@@ -61,6 +63,9 @@ class NewsSpider(Spider):
         self._demo: Any = None
         self.max_xml_bytes = _MAX_XML_BYTES
         self.sitemaps_from_robots = False
+        self.link_memory = _LINK_MEMORY
+        # Page links already followed: absolute URL -> the shallowest depth it was found at.
+        self._followed: OrderedDict[str, int] = OrderedDict()
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -88,6 +93,7 @@ class NewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_xml_bytes = crawler.settings.getint("NEWSSPIDER_MAX_SITEMAP_BYTES")
         spider.sitemaps_from_robots = crawler.settings.getbool("NEWSSPIDER_SITEMAPS_FROM_ROBOTS")
+        spider.link_memory = crawler.settings.getint("NEWSSPIDER_LINK_MEMORY")
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._on_robots, signal=signals.robots_parsed)
         return spider
@@ -144,8 +150,9 @@ class NewsSpider(Spider):
             stats.inc_value("newsspider/skipped/empty")
             logger.info("empty page, skipped: %s", response.url)
             return
+        depth = response.meta.get("depth", 0)
         for href, _ in page.links:
-            request = self._follow(response, href, self.parse)
+            request = self._follow(response, href, self.parse, depth=depth)
             if request is not None:
                 yield request
         article, reason = is_article(page, response.url)
@@ -284,10 +291,21 @@ class NewsSpider(Spider):
         return b""
 
     def _follow(
-        self, response: Response, href: str, callback: Any, listed: str | None = None
+        self,
+        response: Response,
+        href: str,
+        callback: Any,
+        listed: str | None = None,
+        depth: int | None = None,
     ) -> Request | None:
         """A request for `href` if it is an in-scope web page, in its canonical form;
-        `listed` is the date a sitemap or feed gives it."""
+        `listed` is the date a sitemap or feed gives it.
+
+        A page link (`depth` given: the linking page's) already followed from a page no
+        deeper is not requested again: the scheduler's duplicate filter would drop it, after
+        canonicalizing, scoping, fingerprinting and the incremental check all ran for it
+        again (most links of a page are its menus and teasers, met on every page).
+        """
         href = href.strip()
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
             return None
@@ -296,6 +314,14 @@ class NewsSpider(Spider):
         except ValueError:
             self.crawler.stats.inc_value("newsspider/links/malformed")
             return None
+        if depth is not None and self.link_memory > 0:
+            if self._followed.get(url, depth + 1) <= depth:
+                self.crawler.stats.inc_value("newsspider/links/repeated")
+                return None
+            self._followed[url] = depth
+            self._followed.move_to_end(url)
+            if len(self._followed) > self.link_memory:
+                self._followed.popitem(last=False)
         return self._request(url, callback, listed)
 
     def _request(self, url: str, callback: Any, listed: str | None = None) -> Request | None:
