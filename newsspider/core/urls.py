@@ -46,6 +46,8 @@ def canonical_url(url: str) -> str:
         port = parts.port
     except ValueError:
         port = None
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     path = _AMP_PATH.sub("", parts.path) or "/"
     cleaned = urlunsplit((scheme, netloc, path, parts.query, ""))
