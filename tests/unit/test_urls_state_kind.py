@@ -32,7 +32,9 @@ def test_site_is_the_netloc_with_port() -> None:
 
 
 def test_an_ipv6_host_keeps_its_brackets() -> None:
-    assert canonical_url("http://[2001:DB8::1]:8080/a?utm_source=x") == "http://[2001:db8::1]:8080/a"
+    assert (
+        canonical_url("http://[2001:DB8::1]:8080/a?utm_source=x") == "http://[2001:db8::1]:8080/a"
+    )
     assert site_of("https://[::1]:443/news/") == "[::1]"
     assert site_of("http://[::1]:8001/x") != site_of("http://[::1]:8002/x")
 
