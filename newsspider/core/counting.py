@@ -84,6 +84,8 @@ class LossyCounter(Generic[K]):
         counter: LossyCounter[Any] = cls(bucket_pages, max_entries)
         try:
             counter.pages = int(data["pages"])
+            if counter.pages < 0:
+                raise ValueError(f"bad page count {counter.pages}")
             for row in data["entries"]:
                 key, values = row[0], [int(v) for v in row[1:]]
                 if not isinstance(key, (int, str)) or len(values) < 2:

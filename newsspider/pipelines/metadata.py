@@ -11,9 +11,13 @@ from scrapy.exceptions import NotConfigured
 
 from newsspider.core.metadata import FIELDS, MetadataConfig, MetadataExtractor
 from newsspider.core.profile import SiteProfile
+from newsspider.core.state import StateStore
 from newsspider.items import ArticleItem
+from newsspider.pipelines.store import load_state, state_store
 
 logger = logging.getLogger(__name__)
+
+PROFILE_NAMESPACE = "metadata"
 
 
 class MetadataPipeline:
@@ -23,18 +27,28 @@ class MetadataPipeline:
     Runs after the TemplatePipeline (it reads the cleaned ``item.text`` and removes the
     dateline line from it) and before dedup (which drops ``item.page``). Fields an earlier
     stage already set are kept. Each site's learned title affixes, keywords and share images
-    stay in memory, for the NEWSSPIDER_METADATA_MAX_SITES sites seen most recently.
+    (its profile) stay in memory for the NEWSSPIDER_METADATA_MAX_SITES sites seen most
+    recently, and are saved in the state store (NEWSSPIDER_STATE_DIR, or Redis in a cluster,
+    where the last worker to close writes it) when they leave memory and at the end of the
+    run, so that the next run cuts a site's title affixes from its first page.
     Stats: ``metadata/<field>/<source>`` for the source that filled a field,
-    ``metadata/<field>/missing`` for a field left empty.
+    ``metadata/<field>/missing`` for a field left empty, ``metadata/state_loaded`` and
+    ``metadata/state_invalid`` for saved profiles read.
     """
 
     def __init__(
-        self, crawler: Crawler, config: MetadataConfig, max_sites: int, debug: bool
+        self,
+        crawler: Crawler,
+        config: MetadataConfig,
+        max_sites: int,
+        debug: bool,
+        store: StateStore | None = None,
     ) -> None:
         self.stats = crawler.stats
         self.extractor = MetadataExtractor(config)
         self.max_sites = max(1, max_sites)
         self.debug = debug
+        self.store = store
         self.profiles: OrderedDict[str, SiteProfile] = OrderedDict()
 
     @classmethod
@@ -51,7 +65,14 @@ class MetadataPipeline:
             config,
             settings.getint("NEWSSPIDER_METADATA_MAX_SITES"),
             settings.getbool("NEWSSPIDER_DEBUG"),
+            state_store(crawler),
         )
+
+    def close_spider(self) -> None:
+        for site, profile in self.profiles.items():
+            self._save(site, profile)
+        if self.store is not None and self.profiles:
+            logger.info("site profiles saved for %d site(s)", len(self.profiles))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or item.page is None:
@@ -74,9 +95,21 @@ class MetadataPipeline:
         site = item.site or ""
         profile = self.profiles.get(site)
         if profile is None:
-            profile = self.profiles[site] = SiteProfile()
+            profile = self.profiles[site] = self._load(site)
             if len(self.profiles) > self.max_sites:
-                self.profiles.popitem(last=False)
+                self._save(*self.profiles.popitem(last=False))
                 self.stats.inc_value("metadata/profiles_evicted")
         self.profiles.move_to_end(site)
         return profile
+
+    def _load(self, site: str) -> SiteProfile:
+        if self.store is None or not site:
+            return SiteProfile()
+        told = (f"site profile of {site}", "learning afresh")
+        where = (PROFILE_NAMESPACE, site)
+        profile = load_state(self.store, self.stats, "metadata", where, SiteProfile.from_dict, told)
+        return SiteProfile() if profile is None else profile
+
+    def _save(self, site: str, profile: SiteProfile) -> None:
+        if self.store is not None and site and profile.pages:
+            self.store.save(PROFILE_NAMESPACE, site, profile.to_dict())

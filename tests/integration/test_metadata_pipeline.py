@@ -76,6 +76,33 @@ def test_site_profiles_are_bounded() -> None:
     assert pipe.stats.get_value("metadata/profiles_evicted") == 2
 
 
+def titled(n: int) -> ArticleItem:
+    html = (
+        f"<html><head><title>Story number {n} of the week - Daily Example</title></head>"
+        f"<body><p>Body text of story {n}, long enough to be the article's prose.</p></body></html>"
+    )
+    return ArticleItem(
+        url=f"http://daily.example/n/{n}", site="daily.example", page=parse_page(html)
+    )
+
+
+def test_site_profiles_persist_so_a_rerun_cuts_title_affixes_at_once(tmp_path: Any) -> None:
+    first = pipeline(NEWSSPIDER_STATE_DIR=str(tmp_path))
+    titles = [first.process_item(titled(n)).title for n in range(5)]
+    assert titles[0] == "Story number 0 of the week - Daily Example"  # not yet learned
+    assert titles[-1] == "Story number 4 of the week"
+    first.close_spider()
+    rerun = pipeline(NEWSSPIDER_STATE_DIR=str(tmp_path))
+    assert rerun.process_item(titled(9)).title == "Story number 9 of the week"
+    assert rerun.stats.get_value("metadata/state_loaded") == 1
+    (tmp_path / "metadata").mkdir(exist_ok=True)
+    for path in (tmp_path / "metadata").iterdir():
+        path.write_text('{"version": -1}')
+    broken = pipeline(NEWSSPIDER_STATE_DIR=str(tmp_path))
+    assert broken.process_item(titled(9)).title == "Story number 9 of the week - Daily Example"
+    assert broken.stats.get_value("metadata/state_invalid") == 1
+
+
 def test_disabled_by_setting() -> None:
     crawler = get_crawler(settings_dict={**PROJECT, "NEWSSPIDER_METADATA_ENABLED": False})
     with pytest.raises(NotConfigured):
