@@ -53,6 +53,9 @@ class LanguageChecker:
     contradict: the identifier overrules a declaration when its top language has at least
         this probability and the declared one less than `keep`.
     confident: with no declaration, the identifier's answer needs this probability.
+    sample_chars: how much of the text is read. py3langid's cost grows with it (a Python
+        loop per byte); on the corpus's 1763 articles 200, 300 and 600 characters gave the
+        same decision on every page, 300 in about half the time of 600.
     """
 
     def __init__(
@@ -61,7 +64,7 @@ class LanguageChecker:
         contradict: float = 0.9,
         keep: float = 0.05,
         confident: float = 0.5,
-        sample_chars: int = 600,
+        sample_chars: int = 300,
     ) -> None:
         self.min_letters = min_letters
         self.contradict = contradict
