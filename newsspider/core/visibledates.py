@@ -59,6 +59,8 @@ _UPDATE_LABEL = re.compile(
     re.I,
 )
 _MAX_BLOCK_CHARS = 200
+# What separates the parts of a byline or stamp line: "By Ann Lee | May 3, 2012 • World".
+_SEPARATORS = re.compile(r"\s*[|•·│]\s*")
 # A date line in the body is short; around a stamp, a byline and labels fit in this much.
 _MAX_BODY_STAMP_CHARS = 100
 _MAX_STAMP_CONTEXT = 80
@@ -137,7 +139,38 @@ class VisibleDateParser:
             moment = self._parse(stamp, languages)
             if moment is not None:
                 return [Stamp(moment, _precision(stamp, moment), stamp, False)]
-        return self._search(stamp, languages)
+        found = self._read_segments(stamp, language, languages)
+        return self._search(stamp, languages) if found is None else found
+
+    def _read_segments(
+        self, stamp: str, language: str | None, languages: list[str]
+    ) -> list[Stamp] | None:
+        """The stamps of a line cut by separators ("By Ann Lee | May 3, 2012 | World"),
+        each date-shaped part read whole; None unless every such part reads as one date.
+
+        dateparser's search (the fallback) costs several whole readings: a byline with its
+        date is the common long stamp, and its date part alone reads whole.
+        """
+        parts = _SEPARATORS.split(stamp)
+        if len(parts) < 2:
+            return None
+        found: list[Stamp] = []
+        cursor = 0
+        for part in parts:
+            start = stamp.find(part, cursor)
+            if not has_date_shape(part):
+                continue
+            if len(part) > _FULL_PARSE_CHARS or not (
+                _NUMERIC_DATE.search(part) or self._months(language).search(part.lower())
+            ):
+                return None
+            moment = self._parse(part, languages)
+            if moment is None:
+                return None
+            update = bool(_UPDATE_LABEL.search(stamp[cursor:start]))
+            found.append(Stamp(moment, _precision(part, moment), part, update))
+            cursor = start + len(part)
+        return found or None
 
     def near_article(
         self, page: Page, zone: ArticleZone, language: str | None, reach: int

@@ -447,3 +447,23 @@ def test_a_shape_dateparser_disagrees_with_is_left_to_it() -> None:
     assert shapes.read("May 23, 2007", ("en",), reference) == datetime(2007, 5, 22)
     assert shapes.read("May 24, 2007", ("en",), reference) == datetime(2007, 5, 22)
     assert len(calls) == 2
+
+
+def test_stamp_lines_cut_by_separators_are_read_part_by_part() -> None:
+    reader = VisibleDateParser()
+    read = [
+        [(s.moment.isoformat(), s.update, s.text) for s in reader.read(line, "en")]
+        for line in (
+            "4/25/2013 @ 10:14AM |13,730 views",  # dateparser's search finds no date here
+            "PTI | 05:01 PM,Jan 17,2012",
+            "May 3, 2012 | Updated | May 4, 2012 9:00 am | World",
+        )
+    ]
+    assert read == [
+        [("2013-04-25T10:14:00", False, "4/25/2013 @ 10:14AM")],
+        [("2012-01-17T17:01:00", False, "05:01 PM,Jan 17,2012")],
+        [
+            ("2012-05-03T00:00:00", False, "May 3, 2012"),
+            ("2012-05-04T09:00:00", True, "May 4, 2012 9:00 am"),
+        ],
+    ]
