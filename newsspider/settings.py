@@ -224,6 +224,13 @@ NEWSSPIDER_REDIS_SYNC_PAGES = 25
 # ...and, while the site is still warming here, looks at most this often (seconds) for a
 # model another worker has learned.
 NEWSSPIDER_REDIS_SYNC_SECONDS = 2.0
+# The shared dedup log (one entry per article judged, its text compressed: about 3 KB)
+# would grow without end. A worker saves a snapshot of the dedup index every this many
+# entries (and when it closes)...
+NEWSSPIDER_REDIS_SNAPSHOT_ENTRIES = 20_000
+# ...and the entries more than this many before the latest snapshot are trimmed. A worker
+# that far behind (or starting) reads the snapshot instead of replaying them.
+NEWSSPIDER_REDIS_LOG_KEEP = 10_000
 
 ITEM_PIPELINES = {
     "newsspider.pipelines.TemplatePipeline": 100,

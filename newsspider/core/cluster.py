@@ -33,7 +33,7 @@ from typing import Any
 
 from newsspider.core.blocks import Page
 from newsspider.core.dedup import DedupIndex, Verdict
-from newsspider.core.state import LOG_BATCH, SharedStateStore, StateError
+from newsspider.core.state import LOG_BATCH, LogTrimmed, SharedStateStore, StateError
 from newsspider.core.template import SiteModel, TemplateConfig
 
 logger = logging.getLogger(__name__)
@@ -52,13 +52,27 @@ class SharedDedup:
     Log entries are ``{"u": canonical URL, "t": text (zlib, base64), "p": published}``:
     what :meth:`DedupIndex.check` needs to reach the same verdict on every worker, and
     ``"k"``, the request that claimed it (see :meth:`claimed_by`).
+
+    The log does not grow without end: a worker saves a snapshot of its index every
+    `snapshot_every` entries (and at close), and the entries more than `keep` before a saved
+    snapshot are trimmed. A worker left behind the trimmed part reads the snapshot again.
     """
 
-    def __init__(self, index: DedupIndex, store: SharedStateStore) -> None:
+    def __init__(
+        self,
+        index: DedupIndex,
+        store: SharedStateStore,
+        snapshot_every: int = 0,
+        keep: int = 10_000,
+    ) -> None:
         self.index = index
         self.store = store
+        self.snapshot_every = snapshot_every
+        self.keep = max(0, keep)
         self.cursor = 0
         self.retries = 0
+        self.reloads = 0
+        self.snapshot_cursor = 0  # the log position of the last snapshot seen or saved
         self._claimers: dict[str, str] = {}
 
     def claimed_by(self, canonical_url: str) -> str | None:
@@ -68,27 +82,51 @@ class SharedDedup:
 
     def open(self) -> None:
         """Start from the last snapshot (if any) and read the log from there on."""
+        self._load_snapshot()
+        self.catch_up()
+
+    def _load_snapshot(self) -> None:
         try:
             snapshot = self.store.load(DEDUP_NAMESPACE, DEDUP_SNAPSHOT)
             if snapshot is not None:
                 self.index = DedupIndex.from_dict(snapshot["index"], self.index.config)
-                self.cursor = int(snapshot["cursor"])
+                self.cursor = self.snapshot_cursor = int(snapshot["cursor"])
         except (StateError, KeyError, TypeError, ValueError) as exc:
             logger.error("dedup snapshot unusable, replaying the whole log: %s", exc)
             self.index, self.cursor = DedupIndex(self.index.config), 0
-        self.catch_up()
 
     def catch_up(self) -> int:
         """Apply the entries other workers appended since the last call; how many."""
         applied = 0
         while True:
-            entries = self.store.log_read(DEDUP_NAMESPACE, DEDUP_LOG, self.cursor)
+            try:
+                entries = self.store.log_read(DEDUP_NAMESPACE, DEDUP_LOG, self.cursor)
+            except LogTrimmed as exc:
+                self._reload(exc)
+                continue
             for entry in entries:
                 self._apply(entry)
             self.cursor += len(entries)
             applied += len(entries)
             if len(entries) < LOG_BATCH:
                 return applied
+
+    def _reload(self, trimmed: LogTrimmed) -> None:
+        """This worker's position was trimmed off the log: start again from the snapshot
+        (every trimmed entry is in it)."""
+        behind = self.cursor
+        self._load_snapshot()
+        self.reloads += 1
+        if self.cursor < trimmed.first:
+            logger.error(
+                "dedup log trimmed past position %d and no usable snapshot covers it: articles "
+                "before %d are not known to this worker",
+                self.cursor,
+                trimmed.first,
+            )
+            self.cursor = trimmed.first
+            return
+        logger.info("dedup log trimmed past position %d: snapshot at %d read", behind, self.cursor)
 
     def claim(
         self,
@@ -109,20 +147,29 @@ class SharedDedup:
                 self.index.add(canonical_url, verdict)
                 self.cursor += 1
                 self._note_claimer(canonical_url, verdict, origin)
+                if 0 < self.snapshot_every <= self.cursor - self.snapshot_cursor:
+                    self.snapshot()
                 return verdict
             self.retries += 1
         raise StateError(f"dedup log kept changing: {MAX_ATTEMPTS} attempts")
 
     def snapshot(self) -> bool:
-        """Save the index with its log position, unless a later snapshot is stored."""
+        """Save the index with its log position, unless a later snapshot is stored; then
+        trim the log up to `keep` entries before the stored snapshot."""
+        saved = False
         for _ in range(MAX_ATTEMPTS):
             stored, version = self.store.load_versioned(DEDUP_NAMESPACE, DEDUP_SNAPSHOT)
-            if stored is not None and int(stored.get("cursor", 0)) >= self.cursor:
-                return False
+            stored_cursor = _cursor_of(stored)
+            if stored_cursor >= self.cursor:
+                self.snapshot_cursor = max(self.snapshot_cursor, stored_cursor)
+                break
             document = {"cursor": self.cursor, "index": self.index.to_dict()}
             if self.store.save_if(DEDUP_NAMESPACE, DEDUP_SNAPSHOT, document, version):
-                return True
-        return False
+                self.snapshot_cursor, saved = self.cursor, True
+                break
+        if self.snapshot_cursor > self.keep:
+            self.store.log_trim(DEDUP_NAMESPACE, DEDUP_LOG, self.snapshot_cursor - self.keep)
+        return saved
 
     def _apply(self, entry: dict[str, Any]) -> None:
         url, published = entry.get("u"), entry.get("p")
@@ -145,6 +192,14 @@ class SharedDedup:
                 self._claimers[url] = origin
             else:
                 self._claimers.pop(url, None)
+
+
+def _cursor_of(snapshot: dict[str, Any] | None) -> int:
+    """The log position a stored snapshot covers (0: none, or unreadable)."""
+    try:
+        return int(snapshot["cursor"]) if snapshot is not None else 0
+    except (KeyError, TypeError, ValueError):
+        return 0
 
 
 def pack_text(text: str) -> str:

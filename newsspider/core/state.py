@@ -42,6 +42,16 @@ class StateError(ValueError):
     """A stored record exists but is not valid state."""
 
 
+class LogTrimmed(StateError):
+    """The log no longer holds the entries asked for: they were trimmed after a snapshot
+    (:meth:`SharedStateStore.log_trim`); read the snapshot, then the log from its position.
+    `first` is the position of the first entry kept."""
+
+    def __init__(self, message: str, first: int) -> None:
+        super().__init__(message)
+        self.first = first
+
+
 class StateStore(Protocol):
     """Key-value storage of JSON documents, grouped in namespaces."""
 
@@ -66,13 +76,23 @@ class SharedStateStore(StateStore, Protocol):
         ...
 
     def log_read(self, namespace: str, key: str, start: int) -> list[dict[str, Any]]:
-        """The log's entries from position `start` on (a bounded batch; call again)."""
+        """The log's entries from position `start` on (a bounded batch; call again).
+
+        Positions count every entry ever appended, trimmed ones included; LogTrimmed if
+        `start` lies before the first entry still kept.
+        """
         ...
 
     def log_append_if(
         self, namespace: str, key: str, entries: list[dict[str, Any]], length: int
     ) -> bool:
-        """Append `entries` only if the log still holds exactly `length` entries."""
+        """Append `entries` only if the log still holds exactly `length` entries (trimmed
+        ones included)."""
+        ...
+
+    def log_trim(self, namespace: str, key: str, upto: int) -> int:
+        """Drop the entries before position `upto` (never past the end); the position of
+        the first entry kept."""
         ...
 
 
@@ -92,6 +112,7 @@ class MemoryStateStore:
         self.shared = shared
         self._docs: dict[tuple[str, str], tuple[str, int]] = {}
         self._logs: dict[tuple[str, str], list[str]] = {}
+        self._log_bases: dict[tuple[str, str], int] = {}  # entries trimmed off each log
 
     def load(self, namespace: str, key: str) -> dict[str, Any] | None:
         return self.load_versioned(namespace, key)[0]
@@ -112,16 +133,29 @@ class MemoryStateStore:
 
     def log_read(self, namespace: str, key: str, start: int) -> list[dict[str, Any]]:
         log = self._logs.get((namespace, key), [])
-        return [_decode(raw, f"{namespace}/{key} log") for raw in log[start : start + LOG_BATCH]]
+        base = self._log_bases.get((namespace, key), 0)
+        if start < base:
+            raise LogTrimmed(f"{namespace}/{key} log starts at {base}, not {start}", base)
+        window = log[start - base : start - base + LOG_BATCH]
+        return [_decode(raw, f"{namespace}/{key} log") for raw in window]
 
     def log_append_if(
         self, namespace: str, key: str, entries: list[dict[str, Any]], length: int
     ) -> bool:
         log = self._logs.setdefault((namespace, key), [])
-        if len(log) != length:
+        if self._log_bases.get((namespace, key), 0) + len(log) != length:
             return False
         log.extend(json.dumps(entry) for entry in entries)
         return True
+
+    def log_trim(self, namespace: str, key: str, upto: int) -> int:
+        log = self._logs.setdefault((namespace, key), [])
+        base = self._log_bases.get((namespace, key), 0)
+        upto = min(upto, base + len(log))
+        if upto > base:
+            del log[: upto - base]
+            self._log_bases[(namespace, key)] = base = upto
+        return base
 
 
 class LocalStateStore:
@@ -168,10 +202,30 @@ redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', version + 1)
 return 1
 """
 
+# A log is a list (KEYS[1]) and the count of entries trimmed off its front (KEYS[2]).
 _APPEND_IF = """
-if redis.call('LLEN', KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end
+local base = tonumber(redis.call('GET', KEYS[2]) or '0')
+if base + redis.call('LLEN', KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end
 for i = 2, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
 return 1
+"""
+
+_LOG_READ = """
+local base = tonumber(redis.call('GET', KEYS[2]) or '0')
+local start = tonumber(ARGV[1]) - base
+if start < 0 then return {tostring(base)} end
+local entries = redis.call('LRANGE', KEYS[1], start, start + tonumber(ARGV[2]) - 1)
+table.insert(entries, 1, tostring(base))
+return entries
+"""
+
+_LOG_TRIM = """
+local base = tonumber(redis.call('GET', KEYS[2]) or '0')
+local upto = math.min(tonumber(ARGV[1]), base + redis.call('LLEN', KEYS[1]))
+if upto <= base then return base end
+redis.call('LTRIM', KEYS[1], upto - base, -1)
+redis.call('SET', KEYS[2], upto)
+return upto
 """
 
 
@@ -180,7 +234,9 @@ class RedisStateStore:
 
     A document is a hash ``<prefix>:state:<namespace>:<key>`` with fields ``doc`` (JSON) and
     ``version`` (bumped by every save); a log is a list ``<prefix>:log:<namespace>:<key>``
-    of JSON entries. The guarded operations are Lua scripts, atomic in Redis.
+    of JSON entries, with the count of entries trimmed off its front in
+    ``<prefix>:logbase:<namespace>:<key>``. The guarded operations are Lua scripts, atomic in
+    Redis.
     """
 
     shared = True
@@ -199,6 +255,8 @@ class RedisStateStore:
             raise StateError(f"cannot reach Redis at {url}: {exc}") from exc
         self._save_if = self.client.register_script(_SAVE_IF)
         self._append_if = self.client.register_script(_APPEND_IF)
+        self._log_read = self.client.register_script(_LOG_READ)
+        self._log_trim = self.client.register_script(_LOG_TRIM)
 
     def key(self, kind: str, namespace: str, key: str) -> str:
         """The Redis key of a document (kind "state") or a log (kind "log")."""
@@ -224,15 +282,22 @@ class RedisStateStore:
 
     def log_read(self, namespace: str, key: str, start: int) -> list[dict[str, Any]]:
         where = self.key("log", namespace, key)
-        raw = self.client.lrange(where, start, start + LOG_BATCH - 1)
+        keys = [where, self.key("logbase", namespace, key)]
+        base, *raw = self._log_read(keys=keys, args=[start, LOG_BATCH])
+        if start < int(base):
+            raise LogTrimmed(f"redis {where} starts at {int(base)}, not {start}", int(base))
         return [_decode(_text(entry, where), f"redis {where}") for entry in raw]
 
     def log_append_if(
         self, namespace: str, key: str, entries: list[dict[str, Any]], length: int
     ) -> bool:
-        where = self.key("log", namespace, key)
+        keys = [self.key("log", namespace, key), self.key("logbase", namespace, key)]
         encoded = [_encode(entry) for entry in entries]
-        return bool(self._append_if(keys=[where], args=[length, *encoded]))
+        return bool(self._append_if(keys=keys, args=[length, *encoded]))
+
+    def log_trim(self, namespace: str, key: str, upto: int) -> int:
+        keys = [self.key("log", namespace, key), self.key("logbase", namespace, key)]
+        return int(self._log_trim(keys=keys, args=[upto]))
 
 
 def _text(raw: bytes | str, where: str) -> str:

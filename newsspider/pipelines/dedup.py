@@ -47,18 +47,34 @@ class DedupPipeline:
     KEY = "index"
 
     def __init__(
-        self, crawler: Crawler, config: DedupConfig, store: StateStore, feed_path: str
+        self,
+        crawler: Crawler,
+        config: DedupConfig,
+        store: StateStore,
+        feed_path: str,
+        log_limits: tuple[int, int] = (0, 10_000),
     ) -> None:
         self.crawler = crawler
+        self.log_limits = log_limits  # shared log: (snapshot every, entries kept before it)
         self.stats = crawler.stats
         self.config = config
         self.store = store
         self.feed_path = feed_path
-        self.index = DedupIndex(config)
         self.shared: SharedDedup | None = None
+        self._index = DedupIndex(config)
         self._feed: TextIO | None = None
         self._recorded: set[str] = set()
         self._pending: dict[str, list[str]] = defaultdict(list)
+
+    @property
+    def index(self) -> DedupIndex:
+        """The index verdicts come from: in a cluster the shared one (which a worker left
+        behind the trimmed log replaces by the snapshot's)."""
+        return self.shared.index if self.shared is not None else self._index
+
+    @index.setter
+    def index(self, index: DedupIndex) -> None:
+        self._index = index
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -76,7 +92,11 @@ class DedupPipeline:
             near=near, prefer_earliest=settings.getbool("NEWSSPIDER_DEDUP_PREFER_EARLIEST")
         )
         feed_path = settings.get("NEWSSPIDER_DUPLICATES_FEED") or ""
-        pipeline = cls(crawler, config, state_store(crawler), feed_path)
+        log_limits = (
+            settings.getint("NEWSSPIDER_REDIS_SNAPSHOT_ENTRIES"),
+            settings.getint("NEWSSPIDER_REDIS_LOG_KEEP"),
+        )
+        pipeline = cls(crawler, config, state_store(crawler), feed_path, log_limits)
         crawler.signals.connect(pipeline._on_variant, signal=url_variant)
         crawler.newsspider_dedup_settled = pipeline.settled  # type: ignore[attr-defined]
         return pipeline
@@ -84,9 +104,12 @@ class DedupPipeline:
     def open_spider(self) -> None:
         if is_shared(self.store):
             # A cluster's record of what was emitted is the shared log, not local feeds.
-            self.shared = SharedDedup(DedupIndex(self.config), self.store)  # type: ignore[arg-type]
+            self.shared = SharedDedup(
+                DedupIndex(self.config),
+                self.store,  # type: ignore[arg-type]
+                *self.log_limits,
+            )
             self.shared.open()
-            self.index = self.shared.index
             logger.info("shared dedup index: %d articles", len(self.index))
         else:
             self.index = self._load()
@@ -101,6 +124,7 @@ class DedupPipeline:
         if self.shared is not None:
             self.shared.snapshot()
             self.stats.set_value("dedup/shared/retries", self.shared.retries)
+            self.stats.set_value("dedup/shared/reloads", self.shared.reloads)
         else:
             self.store.save(self.NAMESPACE, self.KEY, self.index.to_dict())
             set_pending_feeds(self.store, [])

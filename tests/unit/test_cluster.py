@@ -19,7 +19,7 @@ from newsspider.core.cluster import (
     unpack_text,
 )
 from newsspider.core.dedup import DedupIndex
-from newsspider.core.state import MemoryStateStore, RedisStateStore, StateError
+from newsspider.core.state import LogTrimmed, MemoryStateStore, RedisStateStore, StateError
 from newsspider.core.template import SiteModel, TemplateConfig
 
 from ..redisserver import redis_server
@@ -147,6 +147,63 @@ def test_redis_guarded_writes(redis_url: str) -> None:
     assert store.log_append_if("dedup", "log", [{"i": 0}, {"i": 1}], 0)
     assert not store.log_append_if("dedup", "log", [{"i": 9}], 1)
     assert store.log_read("dedup", "log", 1) == [{"i": 1}]
+
+
+@pytest.fixture(params=["memory", "redis"])
+def shared_store(request: pytest.FixtureRequest, redis_url: str) -> Callable[[], Any]:
+    """A factory of handles on one fresh shared store (each call: another worker's)."""
+    if request.param == "memory":
+        store = MemoryStateStore(shared=True)
+        return lambda: store
+    prefix = f"trim{random.randrange(10**9)}"
+    return lambda: RedisStateStore(redis_url, prefix=prefix)
+
+
+def test_a_trimmed_log_keeps_its_positions(shared_store: Callable[[], Any]) -> None:
+    store = shared_store()
+    assert store.log_append_if("dedup", "log", [{"i": i} for i in range(5)], 0)
+    assert store.log_trim("dedup", "log", 3) == 3
+    with pytest.raises(LogTrimmed) as trimmed:
+        store.log_read("dedup", "log", 2)
+    assert trimmed.value.first == 3
+    assert store.log_read("dedup", "log", 3) == [{"i": 3}, {"i": 4}]
+    assert not store.log_append_if("dedup", "log", [{"i": 5}], 2)
+    assert store.log_append_if("dedup", "log", [{"i": 5}], 5)
+    assert store.log_trim("dedup", "log", 99) == 6  # never past the end
+    assert store.log_trim("dedup", "log", 1) == 6
+    assert store.log_read("dedup", "log", 6) == []
+
+
+def test_the_dedup_log_is_trimmed_behind_snapshots(shared_store: Callable[[], Any]) -> None:
+    a = SharedDedup(DedupIndex(), shared_store(), snapshot_every=4, keep=2)
+    behind = SharedDedup(DedupIndex(), shared_store(), snapshot_every=4, keep=2)
+    a.open()
+    behind.open()
+    texts = [words(n, 300) for n in range(10)]
+    assert [a.claim(f"http://x/{n}", text).kind for n, text in enumerate(texts)] == ["new"] * 10
+    assert a.snapshot_cursor == 8
+    with pytest.raises(LogTrimmed):
+        a.store.log_read(DEDUP_NAMESPACE, DEDUP_LOG, 5)  # kept from 8 - 2 = 6 on
+    assert behind.claim("http://y/3", texts[3]).kind == "exact"  # read the snapshot, then on
+    assert behind.reloads == 1 and len(behind.index) == 10
+    late = SharedDedup(DedupIndex(), shared_store())
+    late.open()
+    assert late.cursor == 11 and len(late.index) == 10
+    assert late.claim("http://z/9", texts[9]).kind == "exact"
+
+
+def test_a_trimmed_log_without_a_usable_snapshot_is_an_error_not_a_crash(
+    shared_store: Callable[[], Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    a = SharedDedup(DedupIndex(), shared_store(), snapshot_every=3, keep=0)
+    a.open()
+    for n in range(4):
+        a.claim(f"http://x/{n}", words(n, 300))
+    a.store.save(DEDUP_NAMESPACE, "snapshot", {"cursor": "x"})
+    late = SharedDedup(DedupIndex(), shared_store())
+    late.open()
+    assert late.cursor == 4 and len(late.index) == 1  # the fourth, after the trimmed three
+    assert "articles before 3 are not known" in caplog.text
 
 
 def test_two_redis_workers_never_both_emit(redis_url: str) -> None:
