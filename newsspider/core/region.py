@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from newsspider.core.blocks import Page
 
 _DIGIT = re.compile(r"\d")
+# A list ordinal opening a line ("1. Become a better citizen", "2) Plan"): not a stamp.
+_ORDINAL = re.compile(r"^\W*\d{1,2}[.)]\s")
 # A comment or teaser item: at least this many sibling items of one kind...
 MIN_ITEMS = 3
 # ...most of them holding a short digit-bearing line (a time, a date, "3 hours ago").
@@ -22,6 +24,11 @@ _ITEM_SHARE = 0.6
 _MAX_ITEM_LINES = 12
 # Items without stamps are uniform when this share of them hold the same number of lines.
 _UNIFORM_SHARE = 0.7
+# A list of links: this share of its items hold a link, links are this share of its text.
+_LINKED_ITEM_SHARE = 0.8
+_LINK_LIST_RATIO = 0.35
+# ...and its items are headline-sized, not paragraphs (a roundup's paragraphs cite sources).
+_LINK_ITEM_CHARS = 100
 # Tokens that alternate between siblings of one kind (zebra striping, nesting depth).
 _ALTERNATING = re.compile(r"odd|even|alt|first|last|active|depth|level|parent|child")
 
@@ -51,6 +58,25 @@ def best_node(page: Page, weights: Sequence[float]) -> tuple[int, list[float]]:
         if score >= best_score and score > 0:
             best, best_score = node, score
     return best, scores
+
+
+def container_of(page: Page, node: int) -> int:
+    """`node` if blocks of several elements lie under it, else its parent: the place of an
+    article is the element that holds its paragraphs, not its longest paragraph.
+
+    >>> from newsspider.core.blocks import parse_page
+    >>> page = parse_page("<body><div><p>aaa</p><p>bb</p></div></body>")
+    >>> [page.nodes[container_of(page, n)].tag for n in (3, 2)]  # a <p>, the <div>
+    ['div', 'div']
+    """
+    nodes = page.nodes
+    end = node + 1
+    # Descendants of a node follow it in document order, each after its own parent.
+    while end < len(nodes) and node <= nodes[end].parent < end:
+        end += 1
+    if any(node < block.node < end for block in page.blocks):
+        return node
+    return nodes[node].parent if nodes[node].parent >= 0 else node
 
 
 def in_subtrees(page: Page, roots: set[int]) -> list[bool]:
@@ -110,7 +136,7 @@ class Subtrees:
             last[node] = block.index
             lines[node] += 1
             chars[node] += size
-            if not stamped[node] and size <= _STAMP_CHARS and _DIGIT.search(block.text):
+            if not stamped[node] and size <= _STAMP_CHARS and _is_stamp(block.text):
                 stamped[node] = True
         # Children come after their parent in document order: fold them in from the end.
         for node in range(count - 1, 0, -1):
@@ -130,6 +156,16 @@ class Subtrees:
         return cls(first, last, lines, chars, stamped, children)
 
 
+def _is_stamp(text: str) -> bool:
+    """Whether a short line carries a time, a date or a count: digits other than the
+    ordinal of a numbered heading.
+
+    >>> _is_stamp("Posted by Ann at 6:41 AM"), _is_stamp("2. Build your network")
+    (True, False)
+    """
+    return _DIGIT.search(_ORDINAL.sub("", text, count=1)) is not None
+
+
 @dataclass(frozen=True)
 class StampedRun:
     """A flat comment thread: its blocks, and the blocks after it in its container."""
@@ -147,10 +183,14 @@ class RepeatedItems:
     lines (a teaser strip: headline and description, again and again). Alone these are
     not enough to drop anything, as an article can be built of such items too; the
     template model drops them where a site has them on many pages.
+    ``linked``: blocks of link lists (most items hold a link, a third of the text or more
+    is link text, items are headline-sized): "more news" lists whose items add a source
+    or a time to the link, so that no single item is mostly link.
     """
 
     stamped: set[int]
     uniform: list[int]
+    linked: set[int]
 
 
 def repeated_items(page: Page, sub: Subtrees) -> RepeatedItems:
@@ -163,7 +203,12 @@ def repeated_items(page: Page, sub: Subtrees) -> RepeatedItems:
     max_chars = page.text_length // 4
     stamped: set[int] = set()
     uniform: list[int] = []
+    linked: set[int] = set()
     for group in _sibling_kinds(page, sub.children):
+        if _is_link_list(page, sub, group):
+            for item in group:
+                linked.update(range(sub.first[item], sub.last[item] + 1))
+            continue
         # A comment is a few lines; a big item is a layout column that shares a class.
         sized = [n for n in group if 2 <= sub.lines[n] <= _MAX_ITEM_LINES]
         if len(sized) < MIN_ITEMS or len(sized) < _ITEM_SHARE * len(group):
@@ -176,7 +221,26 @@ def repeated_items(page: Page, sub: Subtrees) -> RepeatedItems:
         shapes = Counter(sub.lines[n] for n in sized)
         if shapes.most_common(1)[0][1] >= _UNIFORM_SHARE * len(sized):
             uniform.extend(sized)
-    return RepeatedItems(stamped, uniform)
+    return RepeatedItems(stamped, uniform, linked)
+
+
+def _is_link_list(page: Page, sub: Subtrees, group: list[int]) -> bool:
+    """Whether a run of sibling items is a list of links: most items hold one, links make a
+    good share of its text, and its items are headline-sized."""
+    linked = 0
+    link_chars = 0
+    for item in group:
+        if sub.lines[item] > _MAX_ITEM_LINES:
+            return False
+        chars = sum(page.blocks[i].link_chars for i in range(sub.first[item], sub.last[item] + 1))
+        linked += chars > 0
+        link_chars += chars
+    total = sum(sub.chars[item] for item in group)
+    return (
+        linked >= _LINKED_ITEM_SHARE * len(group)
+        and link_chars >= _LINK_LIST_RATIO * total
+        and total <= _LINK_ITEM_CHARS * len(group)
+    )
 
 
 def repeated_item_blocks(page: Page, sub: Subtrees) -> set[int]:

@@ -38,6 +38,7 @@ from newsspider.core.region import (
     StampedRun,
     Subtrees,
     best_node,
+    container_of,
     in_subtrees,
     repeated_items,
     run_blocks,
@@ -57,6 +58,7 @@ OUTSIDE_REGION = "outside_region"
 HEADLINE = "headline"
 PAGE_DUPLICATE = "page_duplicate"
 CAPTION = "caption"
+FURNITURE = "furniture"
 
 _DIGITS = re.compile(r"\d+")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -73,6 +75,8 @@ _REGION_MIN_CONTENT = 100
 # Captions: blocks this close below a figure element.
 _FIGURE_TAGS = frozenset({"figure", "figcaption"})
 _FIGURE_LEVELS = 4
+# Elements that hold a page's or an article's furniture (links, credits, forms), not its text.
+_FURNITURE_TAGS = frozenset({"footer", "nav", "form"})
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,10 @@ class TemplateConfig:
         is a template place (stamps, bylines, captions), whether its text repeats or not.
     region_share: the article region is the deepest path chosen by at least this share of
         the pages (higher: a broader, safer region; lower: a tighter one).
+    junk_penalty: per character, how much template text counts against a subtree as the
+        article region, page-unique text counting one for it (lower: wrappers that hold the
+        article and some template win more often, and the page-unique lines beside it with
+        them; at 1.0 a wrapper wins only if it adds more unique text than template text).
     vocab_share: class/id tokens on fewer pages than this share are per-page (post ids,
         per-article categories) and left out of paths.
     bucket_pages, max_entries: lossy counting window and hard cap per counter.
@@ -120,7 +128,7 @@ class TemplateConfig:
     tail_share: float = 0.2
     teaser_share: float = 0.3
     region_share: float = 0.6
-    junk_penalty: float = 0.5
+    junk_penalty: float = 1.0
     bucket_pages: int = 200
     max_entries: int = 50_000
     max_clusters: int = 6
@@ -173,6 +181,7 @@ class _Analysis:
     block_tails: list[int]
     items: set[int]
     teasers: dict[int, int]
+    linked: set[int]
     runs: list[StampedRun]
 
 
@@ -377,7 +386,7 @@ class SiteModel:
         assert analysis is not None
         reasons = self._classify(cluster, obs)
         node, _ = best_node(obs.page, _weights(obs.page, reasons, self.config.junk_penalty))
-        chain = obs.page.ancestors(node) if node >= 0 else []
+        chain = obs.page.ancestors(container_of(obs.page, node)) if node >= 0 else []
         for depth, ancestor in enumerate(reversed(chain)):
             cluster.regions.add(analysis.node_keys[ancestor], depth)
             if analysis.node_sigs[ancestor]:
@@ -398,7 +407,7 @@ class SiteModel:
         best, scores = best_node(page, weights)
         roots, source = self._region_roots(cluster, obs, weights, scores)
         if not roots:
-            roots = {best} if best >= 0 else set()
+            roots = {container_of(page, best)} if best >= 0 else set()
         inside = in_subtrees(page, roots)
         for index in _standfirst(page, reasons, inside, roots):
             inside[index] = True
@@ -415,6 +424,8 @@ class SiteModel:
                 reason = HEADLINE
             if reason is None and _in_figure(page, block.node):
                 reason = CAPTION
+            if reason is None and _in_furniture(page, block.node, roots, scores):
+                reason = FURNITURE
             if reason is None:
                 folded = text_key(block.text)
                 if folded in seen:
@@ -485,7 +496,9 @@ class SiteModel:
                 needed = max(2, needed)
             if recurs >= needed or (not long and cluster.tails.count(tail) - 1 >= tail_min):
                 reasons.append(TEMPLATE_TEXT)
-            elif block.link_ratio >= cfg.link_ratio:
+            elif block.link_ratio >= cfg.link_ratio or block.index in analysis.linked:
+                # A block of a link list ("Headline【Source】12:05" items) is navigation
+                # even where its own link share is under the ratio.
                 reasons.append(LINKS)
             elif block.index in analysis.items or self._is_item_place(cluster, place):
                 reasons.append(REPEATED_ITEMS)
@@ -612,12 +625,16 @@ def _check_widths(cluster: _Cluster) -> None:
 
 
 def _deepest(votes: LossyCounter[int], share: float) -> int | None:
-    """The key voted by at least `share` of the pages with the greatest mean depth."""
+    """The key voted by at least `share` of the pages with the greatest mean depth.
+
+    The document root is never the answer: pages that agree on nothing deeper (body classes
+    or layouts that differ) have no site region, and each page's own best subtree is used.
+    """
     needed = share * votes.pages
     best, best_depth = None, -1.0
     for key in votes:
         count, _, depth_sum = votes.entries[key]
-        if count >= needed and count and depth_sum / count > best_depth:
+        if count >= needed and count and depth_sum >= count and depth_sum / count > best_depth:
             best, best_depth = key, depth_sum / count
     return best
 
@@ -676,7 +693,15 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
         for index in range(sub.first[item], sub.last[item] + 1)
     }
     return _Analysis(
-        node_keys, node_sigs, places, texts, tails, found.stamped, teasers, stamped_runs(page, sub)
+        node_keys,
+        node_sigs,
+        places,
+        texts,
+        tails,
+        found.stamped,
+        teasers,
+        found.linked,
+        stamped_runs(page, sub),
     )
 
 
@@ -743,6 +768,25 @@ def _region_anchor(page: Page, index: int, roots: set[int]) -> int:
     root = next((n for n in chain if n in roots), chain[0])
     above = page.ancestors(root)
     return above[min(_STANDFIRST_LEVELS, len(above) - 1)]
+
+
+def _in_furniture(page: Page, node: int, roots: set[int], scores: list[float]) -> bool:
+    """Whether a block sits in a ``<footer>``, ``<nav>`` or ``<form>`` inside the article
+    region: the article's own footer (tags, credits), a poll, a comment form.
+
+    Such an element holding half of the region's weight or more is the page's wrapper (an
+    ASP.NET form around the whole page), not furniture.
+    """
+    furniture: list[int] = []
+    while node >= 0 and node not in roots:
+        if page.nodes[node].tag in _FURNITURE_TAGS:
+            furniture.append(node)
+        parent = page.nodes[node].parent
+        if parent < 0:
+            break
+        node = parent
+    limit = 0.5 * max(scores[node], 0.0) if node >= 0 else 0.0
+    return any(scores[f] < limit for f in furniture)
 
 
 def _in_figure(page: Page, node: int) -> bool:

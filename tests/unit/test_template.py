@@ -209,3 +209,153 @@ def test_article_continued_in_a_second_container_is_kept() -> None:
     pages = [p.replace('<div class="related">', '</div><div class="related">') for p in pages]
     model, obs = learn(pages)
     assert f"Further detail {tag(6, 2)}" in model.clean(obs[6]).text
+
+
+def test_list_of_headline_links_in_the_article_is_dropped() -> None:
+    def more(n: int) -> str:
+        items = "".join(
+            f"<li><a href='/s/{k}'>Story {tag(n, k)}</a> from the wire desk, two hours ago</li>"
+            for k in range(4)
+        )
+        return f"<ul>{items}</ul>"
+
+    pages = [
+        p.replace("</p></div>", f"</p>{more(n)}</div>", 1) for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[4])
+    assert "Story" not in cleaned.text and "wire desk" not in cleaned.text
+    assert tag(4, 0) in cleaned.text
+
+
+def test_region_that_is_the_whole_document_is_not_learned() -> None:
+    # Body classes split the pages three ways, so only <html> is voted by most pages: that
+    # says nothing of where the article is, and each page's own best subtree is used.
+    pages = []
+    for n, page in enumerate(site_pages(10)):
+        body = "a b" if n < 4 else "a" if n < 7 else "b"
+        note = f"Weather note for the coast: {tag(n, 9)} with sunny spells and a light breeze."
+        page = page.replace("<body>", f'<body class="{body}">')
+        pages.append(
+            page.replace(
+                '<div class="related">',
+                f'<div class="aside"><p>{note}</p></div><div class="related">',
+            )
+        )
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[5])
+    assert "Weather note" not in cleaned.text
+    assert tag(5, 0) in cleaned.text
+
+
+def test_unique_line_beside_longer_template_text_is_not_article() -> None:
+    # Template text counts against a subtree as much as page-unique text counts for it, so
+    # a wrapper holding a per-page blurb and a longer share line is not the article region.
+    share = (
+        "Share this story with your friends and family on every social network you use, "
+        "or send it to them by email."
+    )
+    pages = []
+    for n, page in enumerate(site_pages(10)):
+        blurb = f"Editor pick of the day: {tag(n, 8)} read the whole series online."
+        page = page.replace('<div id="post-', '<div class="main"><div id="post-')
+        pages.append(
+            page.replace(
+                '<div class="related">',
+                f'<p class="pick">{blurb}</p><div class="share">{share}</div></div>'
+                '<div class="related">',
+            )
+        )
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[3])
+    assert "Editor pick" not in cleaned.text and "Share this" not in cleaned.text
+    assert tag(3, 0) in cleaned.text
+
+
+def test_subheading_between_paragraphs_is_kept_when_one_paragraph_dominates() -> None:
+    # On every page one long paragraph outweighs its container (which also holds a share
+    # line): the region learned is still the container, not the path of its paragraphs.
+    share = (
+        "Share this article on Facebook, Twitter, LinkedIn or by email with your friends, "
+        "and sign up to our morning newsletter to get the best of our journalism every day."
+    )
+    pages = []
+    for n in range(10):
+        long = " ".join(f"{SENTENCES[(n + k) % len(SENTENCES)]} {tag(n, k)}" for k in range(4))
+        body = (
+            f"<p>{long}</p><h2>Section {tag(n, 5)} and what the council said of it next</h2>"
+            f"<p>Short close {tag(n, 6)}.</p>"
+            f'<div class="share">{share}</div>'
+        )
+        pages.append(
+            article_page(n, [], "01:02:03", ["Other"]).replace(
+                '<div class="related">', f'<div class="body">{body}</div><div class="related">'
+            )
+        )
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[2])
+    assert f"Section {tag(2, 5)}" in cleaned.text
+    assert f"Short close {tag(2, 6)}" in cleaned.text
+
+
+def test_numbered_sections_closing_an_article_are_kept() -> None:
+    # "1. Plan ahead" headings recur like comment stamps, but an ordinal is not a time.
+    def listicle(n: int) -> str:
+        return "".join(
+            f"<h3>{k}. Tip {tag(n, k)}</h3><p>{SENTENCES[k]} {tag(n, k + 6)}</p>"
+            f"<p>{SENTENCES[k + 1]} More on tip {tag(n, k)}.</p>"
+            for k in range(1, 5)
+        )
+
+    pages = [
+        p.replace("</p></div>", f"</p>{listicle(n)}</div>", 1) for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[3])
+    assert f"4. Tip {tag(3, 4)}" in cleaned.text
+    assert f"More on tip {tag(3, 4)}" in cleaned.text
+
+
+def test_footer_inside_the_article_is_dropped() -> None:
+    pages = [
+        p.replace(
+            "</p></div>",
+            f"</p><footer><p>Filed under {tag(n, 7)} by the night desk, with notes on sources"
+            "</p></footer></div>",
+            1,
+        )
+        for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[6])
+    assert "Filed under" not in cleaned.text
+    assert tag(6, 0) in cleaned.text
+    assert "furniture" in cleaned.reasons()
+
+
+def test_poll_form_inside_the_article_is_dropped() -> None:
+    def poll(n: int) -> str:
+        options = "".join(f"<div>Option {tag(n, k)} for the vote</div>" for k in range(3))
+        return f"<form><h3>Quick poll of the {tag(n, 9)} readers today</h3>{options}</form>"
+
+    pages = [
+        p.replace("</p></div>", f"</p>{poll(n)}</div>", 1) for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[2])
+    assert "Quick poll" not in cleaned.text and "Option" not in cleaned.text
+    assert tag(2, 0) in cleaned.text
+
+
+def test_article_wrapped_in_a_form_is_kept() -> None:
+    # Some frameworks wrap content in a <form>: one that holds most of the region's text is
+    # a wrapper, not a poll.
+    pages = []
+    for n, page in enumerate(site_pages(10)):
+        page = page.replace('<div class="byline">', '<form id="main"><div class="byline">')
+        closing = f"<p>Closing words {tag(n, 8)} of the story, with thanks to all who wrote.</p>"
+        page = page.replace("</p></div>", f"</p></form>{closing}</div>", 1)
+        pages.append(page)
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[7])
+    assert tag(7, 0) in cleaned.text and tag(7, 2) in cleaned.text
