@@ -49,6 +49,7 @@ _INLINE_DATA_TAGS = frozenset({"img", "time", "link", "meta"})
 _DIGITS = re.compile(r"\d+")
 _TOKEN_SPLIT = re.compile(r"[\s]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MAX_TOKEN_LEN = 32
 
 
@@ -134,6 +135,15 @@ def class_tokens(element_id: str | None, classes: str | None) -> tuple[str, ...]
     return tuple(sorted(found))
 
 
+def _is_hidden(el: etree._Element) -> bool:
+    """Whether the page hides `el` from readers: the ``hidden`` attribute, or an inline
+    ``display: none`` / ``visibility: hidden`` (collapsed boxes, off-screen copies)."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style) and _HIDING_STYLE.search(style) is not None
+
+
 def parse_page(markup: str | bytes, encoding: str | None = None) -> Page:
     """Parse HTML into a :class:`Page`; broken markup is repaired, never raised on.
 
@@ -194,6 +204,7 @@ class _Walker:
         parts, link_counts, owners = self.parts, self.link_counts, self.owners
         nodes, cache = self.page.nodes, self.token_cache
         in_link = 0
+        hidden: etree._Element | None = None  # the outermost element a reader cannot see
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, el in walker:
             tag = el.tag
@@ -208,6 +219,8 @@ class _Walker:
                     continue
                 text = el.tail
             elif event == "start":
+                if hidden is None and _is_hidden(el):
+                    hidden = el  # its text is not shown; its links are still links
                 if tag in _BLOCK_TAGS:
                     if parts and parts[-1]:
                         self._flush()
@@ -239,8 +252,10 @@ class _Walker:
                     self._pop_block()
                 elif tag == "a":
                     in_link -= 1
+                if el is hidden:
+                    hidden = None
                 text = el.tail
-            if text and parts:
+            if text and parts and hidden is None:
                 parts[-1].append(text)
                 if in_link:
                     link_counts[-1] += len(text.strip())

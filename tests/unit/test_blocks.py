@@ -67,3 +67,13 @@ def test_amp_rendering_is_a_link_and_canonical_is_kept() -> None:
     )
     assert page.canonical == "/a/1"
     assert ("/amp/a/1", "") in page.links
+
+
+def test_hidden_elements_are_not_text_but_their_links_are_links() -> None:
+    page = parse_page(
+        '<div><p>Shown<span style="display: none">a copy <a href="/x">for robots</a></span>'
+        ' and more</p><div hidden><p>Collapsed</p></div><p style="visibility:hidden">Not seen'
+        '</p><p style="color: red">Seen</p></div>'
+    )
+    assert [b.text for b in page.blocks] == ["Shown and more", "Seen"]
+    assert page.links == [("/x", "for robots")]
