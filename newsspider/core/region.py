@@ -21,7 +21,9 @@ MIN_ITEMS = 3
 # ...most of them holding a short digit-bearing line (a time, a date, "3 hours ago").
 _STAMP_CHARS = 60
 _ITEM_SHARE = 0.6
-_MAX_ITEM_LINES = 12
+# A comment's lines: name, stamp, its paragraphs, and on many forums its tools (avatar,
+# reply-to, votes, share links) with them; a layout column sharing a class holds more.
+_MAX_ITEM_LINES = 24
 # Items without stamps are uniform when this share of them hold the same number of lines.
 _UNIFORM_SHARE = 0.7
 # A list of links: this share of its items hold a link, links are this share of its text.
@@ -29,6 +31,8 @@ _LINKED_ITEM_SHARE = 0.8
 _LINK_LIST_RATIO = 0.35
 # ...and its items are headline-sized, not paragraphs (a roundup's paragraphs cite sources).
 _LINK_ITEM_CHARS = 100
+# A gallery: this share of a run's items hold an image and a single line (its caption).
+_GALLERY_SHARE = 0.8
 # Tokens that alternate between siblings of one kind (zebra striping, nesting depth).
 _ALTERNATING = re.compile(r"odd|even|alt|first|last|active|depth|level|parent|child")
 
@@ -186,11 +190,16 @@ class RepeatedItems:
     ``linked``: blocks of link lists (most items hold a link, a third of the text or more
     is link text, items are headline-sized): "more news" lists whose items add a source
     or a time to the link, so that no single item is mostly link.
+    ``captions``: blocks of galleries, unbroken runs whose items each hold an image and
+    one line of text: the image's caption, however long, not a paragraph of the article.
+    (Pictures spread between paragraphs are not a gallery: their captions are left to
+    the figure rule.)
     """
 
     stamped: set[int]
     uniform: list[int]
     linked: set[int]
+    captions: set[int]
 
 
 def repeated_items(page: Page, sub: Subtrees) -> RepeatedItems:
@@ -204,10 +213,20 @@ def repeated_items(page: Page, sub: Subtrees) -> RepeatedItems:
     stamped: set[int] = set()
     uniform: list[int] = []
     linked: set[int] = set()
+    captions: set[int] = set()
+    pictured = _pictured(page)
     for group in _sibling_kinds(page, sub.children):
         if _is_link_list(page, sub, group):
             for item in group:
                 linked.update(range(sub.first[item], sub.last[item] + 1))
+            continue
+        shown = [n for n in group if pictured[n] and sub.lines[n] == 1]
+        if (
+            len(shown) >= MIN_ITEMS
+            and len(shown) >= _GALLERY_SHARE * len(group)
+            and _adjacent(sub, shown)
+        ):
+            captions.update(sub.first[n] for n in shown)
             continue
         # A comment is a few lines; a big item is a layout column that shares a class.
         sized = [n for n in group if 2 <= sub.lines[n] <= _MAX_ITEM_LINES]
@@ -221,7 +240,25 @@ def repeated_items(page: Page, sub: Subtrees) -> RepeatedItems:
         shapes = Counter(sub.lines[n] for n in sized)
         if shapes.most_common(1)[0][1] >= _UNIFORM_SHARE * len(sized):
             uniform.extend(sized)
-    return RepeatedItems(stamped, uniform, linked)
+    return RepeatedItems(stamped, uniform, linked, captions)
+
+
+def _adjacent(sub: Subtrees, items: list[int]) -> bool:
+    """Whether items follow each other with no other text between them."""
+    return all(sub.first[b] == sub.last[a] + 1 for a, b in zip(items, items[1:], strict=False))
+
+
+def _pictured(page: Page) -> list[bool]:
+    """Per node, whether an image lies in its subtree."""
+    pictured = [False] * len(page.nodes)
+    for owner, _, _ in page.images:
+        if owner >= 0:
+            pictured[owner] = True
+    for node in range(len(pictured) - 1, 0, -1):
+        parent = page.nodes[node].parent
+        if pictured[node] and parent >= 0:
+            pictured[parent] = True
+    return pictured
 
 
 def _is_link_list(page: Page, sub: Subtrees, group: list[int]) -> bool:
@@ -287,6 +324,9 @@ def _stamped_runs(page: Page, sub: Subtrees, kids: list[int]) -> list[StampedRun
         positions = [p for p in members if p in stamped]
         if len(positions) < MIN_ITEMS or len(positions) < 0.8 * len(members):
             continue
+        # Gaps between all the run's heads, stamped or not: a head whose stamp is longer
+        # than a stamp (a long name before the date) still parts two comments.
+        positions = members
         gaps = sorted(b - a for a, b in zip(positions, positions[1:], strict=False))
         median = gaps[len(gaps) // 2]
         if median < 2 or gaps[-1] > 4 * median:

@@ -63,9 +63,14 @@ FURNITURE = "furniture"
 _DIGITS = re.compile(r"\d+")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
-# A standfirst outside the region: how far above it to look, and how long it must be.
-_STANDFIRST_LEVELS = 2
+# A standfirst outside the region: how far above it to look (levels up, blocks back),
+# and how long it must be. Beside the headline, it may sit a few containers above the
+# body's own; the blocks between (byline, date, share buttons) are few.
+_STANDFIRST_LEVELS = 4
+_STANDFIRST_REACH = 10
 _STANDFIRST_CHARS = 50
+# The rest of a long article after the region: how far above it to look.
+_CONTINUATION_LEVELS = 2
 _TAIL_LEVELS = 3
 _MASK63 = (1 << 63) - 1
 _CONTINUATION_CHARS = 300
@@ -75,6 +80,8 @@ _REGION_MIN_CONTENT = 100
 # Captions: blocks this close below a figure element.
 _FIGURE_TAGS = frozenset({"figure", "figcaption"})
 _FIGURE_LEVELS = 4
+# Subheadings: headings kept between two paragraphs though their place is template.
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # Elements that hold a page's or an article's furniture (links, credits, forms), not its text.
 _FURNITURE_TAGS = frozenset({"footer", "nav", "form"})
 
@@ -183,6 +190,7 @@ class _Analysis:
     teasers: dict[int, int]
     linked: set[int]
     runs: list[StampedRun]
+    captions: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -403,6 +411,8 @@ class SiteModel:
         cluster = self.clusters[obs.cluster]
         page = obs.page
         reasons = self._classify(cluster, obs)
+        for index in _subheadings(page, reasons):
+            reasons[index] = None
         weights = _weights(page, reasons, self.config.junk_penalty)
         best, scores = best_node(page, weights)
         roots, source = self._region_roots(cluster, obs, weights, scores)
@@ -422,7 +432,9 @@ class SiteModel:
                 reason = OUTSIDE_REGION
             if reason is None and headline and _is_headline(block.text, headline):
                 reason = HEADLINE
-            if reason is None and _in_figure(page, block.node):
+            if reason is None and (
+                block.index in obs.analysis.captions or _in_figure(page, block.node)
+            ):
                 reason = CAPTION
             if reason is None and _in_furniture(page, block.node, roots, scores):
                 reason = FURNITURE
@@ -702,6 +714,7 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
         teasers,
         found.linked,
         stamped_runs(page, sub),
+        found.captions,
     )
 
 
@@ -736,20 +749,21 @@ def _weights(page: Page, reasons: list[str | None], penalty: float) -> list[floa
 def _standfirst(
     page: Page, reasons: list[str | None], inside: list[bool], roots: set[int]
 ) -> list[int]:
-    """Prose just before the region, within two levels above it: a standfirst or lede.
+    """Prose just before the region, within four levels above it: a standfirst or lede.
 
     Themes often put the standfirst in the header beside the headline, outside the body's
     container. Walking back from the region's first block, template blocks are passed
-    over; the walk stops at the first content block that is not prose (or after two).
+    over; the walk stops at the first content block that is not prose (or after two), and
+    ten blocks back at most: what lies further is the page's header, not the article's.
     """
     start = next((i for i, within in enumerate(inside) if within), -1)
     if start <= 0:
         return []
-    anchor = _region_anchor(page, start, roots)
+    anchor = _region_anchor(page, start, roots, _STANDFIRST_LEVELS)
     found: list[int] = []
     for index in range(start - 1, -1, -1):
         block = page.blocks[index]
-        if anchor not in page.ancestors(block.node):
+        if anchor not in page.ancestors(block.node) or start - index > _STANDFIRST_REACH:
             break
         if reasons[index] is not None:
             continue
@@ -761,13 +775,13 @@ def _standfirst(
     return found
 
 
-def _region_anchor(page: Page, index: int, roots: set[int]) -> int:
-    """The node up to two levels above the region root holding block `index`: how far
-    from the region a standfirst or a continuation may stand."""
+def _region_anchor(page: Page, index: int, roots: set[int], levels: int) -> int:
+    """The node `levels` above the region root holding block `index` (or the document
+    root): how far from the region a standfirst or a continuation may stand."""
     chain = page.ancestors(page.blocks[index].node)
     root = next((n for n in chain if n in roots), chain[0])
     above = page.ancestors(root)
-    return above[min(_STANDFIRST_LEVELS, len(above) - 1)]
+    return above[min(levels, len(above) - 1)]
 
 
 def _in_furniture(page: Page, node: int, roots: set[int], scores: list[float]) -> bool:
@@ -814,7 +828,7 @@ def _continuation(
     end = next((i for i in range(len(inside) - 1, -1, -1) if inside[i]), -1)
     if end < 0 or end + 1 >= len(inside):
         return []
-    anchor = _region_anchor(page, end, roots)
+    anchor = _region_anchor(page, end, roots, _CONTINUATION_LEVELS)
     found: list[int] = []
     for index in range(end + 1, len(page.blocks)):
         block = page.blocks[index]
@@ -827,6 +841,28 @@ def _continuation(
         found.pop()
     if sum(len(page.blocks[i].text) for i in found) < _CONTINUATION_CHARS:
         return []
+    return found
+
+
+def _subheadings(page: Page, reasons: list[str | None]) -> list[int]:
+    """Headings dropped for their place that stand between two paragraphs: an article's
+    subheadings, whose place recurs on the site's pages because most articles have some,
+    not a template's label (those sit beside stamps, links and other labels)."""
+    found = []
+    blocks = page.blocks
+    for index, reason in enumerate(reasons):
+        if reason != TEMPLATE_PLACE or not 0 < index < len(blocks) - 1:
+            continue
+        node = page.nodes[blocks[index].node]
+        if node.tag not in _HEADING_TAGS:
+            continue
+        before, after = blocks[index - 1], blocks[index + 1]
+        if (
+            reasons[index - 1] is None
+            and reasons[index + 1] is None
+            and min(len(before.text), len(after.text)) >= _STANDFIRST_CHARS
+        ):
+            found.append(index)
     return found
 
 

@@ -359,3 +359,132 @@ def test_article_wrapped_in_a_form_is_kept() -> None:
     model, obs = learn(pages)
     cleaned = model.clean(obs[7])
     assert tag(7, 0) in cleaned.text and tag(7, 2) in cleaned.text
+
+
+def test_gallery_captions_outside_figure_elements_are_dropped() -> None:
+    def gallery(n: int) -> str:
+        items = "".join(
+            f"<div class='photo'><img src='/g/{k}.jpg'>Crowds gather {tag(n, k)} at dawn.</div>"
+            for k in range(4)
+        )
+        return f"<div class='gallery'>{items}</div>"
+
+    pages = [
+        p.replace("</p>", f"</p>{gallery(n)}", 1) if n == 5 else p
+        for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[5])
+    assert "Crowds gather" not in cleaned.text
+    assert "caption" in cleaned.reasons()
+    assert tag(5, 0) in cleaned.text and tag(5, 1) in cleaned.text
+
+
+def test_comment_thread_with_tools_in_every_item_is_dropped() -> None:
+    def thread(n: int) -> str:
+        tools = "".join(f"<div class='tool'>{w}</div>" for w in WORDS[:10])
+        items = "".join(
+            f"<div class='note'><div class='who'>Reader {WORDS[k]}</div>"
+            f"<div class='when'>{k + 1} Jan 12, 10:{k}6</div>"
+            f"<p>I think {tag(n, k)} is wrong and I said so before.</p>{tools}</div>"
+            for k in range(4)
+        )
+        return f"<div class='forum'>{items}</div>"
+
+    pages = [
+        p.replace("</p></div>", f"</p>{thread(n)}</div>", 1) for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[4])
+    assert "I think" not in cleaned.text
+    assert tag(4, 0) in cleaned.text
+
+
+def test_standfirst_a_few_containers_above_the_body_is_kept() -> None:
+    def page(n: int) -> str:
+        body = "".join(f"<p>{SENTENCES[(n + k) % 6]} {tag(n, k)}</p>" for k in range(3))
+        return f"""<html><head><title>Story {n}</title></head><body>
+        <ul class="menu"><li><a href="/">Home</a></li><li><a href="/p">Politics</a></li></ul>
+        <div id="article"><h1>Story {n} headline words</h1>
+        <div id="lead">Lead {tag(n, 9)}: the minister said the plan would go ahead anyway.</div>
+        <div class="share">Share this story with your friends on every network you use</div>
+        <div class="share">Send us your own pictures, videos and tips about the news</div>
+        <div id="body"><div id="art"><div id="art0"><div id="text">{body}</div></div></div>
+        </div></div><div class="footer">All rights reserved to Daily Site 2025</div>
+        </body></html>"""
+
+    model, obs = learn([page(n) for n in range(10)])
+    for n in (2, 7):
+        cleaned = model.clean(obs[n])
+        assert f"Lead {tag(n, 9)}" in cleaned.text
+        assert "All rights reserved" not in cleaned.text
+
+
+def test_prose_far_above_the_body_is_not_a_standfirst() -> None:
+    def page(n: int) -> str:
+        body = "".join(f"<p>{SENTENCES[(n + k) % 6]} {tag(n, k)}</p>" for k in range(3))
+        menu = "".join(f"<li><a href='/{w}'>{w.title()} news</a></li>" for w in WORDS)
+        return f"""<html><head><title>Story {n}</title></head><body><div id="article">
+        <div class="top"><p>Weather {tag(n, 9)}: showers in the west, sun in the east later.</p>
+        </div><ul class="menu">{menu}</ul>
+        <div class="share">Share this story with your friends on every network you use</div>
+        <div id="body"><div id="art"><div id="text">{body}</div></div></div>
+        </div></body></html>"""
+
+    model, obs = learn([page(n) for n in range(10)])
+    cleaned = model.clean(obs[3])
+    assert tag(3, 0) in cleaned.text
+    assert "Weather" not in cleaned.text
+
+
+def test_flat_thread_with_some_long_signatures_is_dropped() -> None:
+    def thread(n: int) -> str:
+        lines = []
+        for k in range(20):
+            lines.append(f"<p>Comment {tag(n, k)} says this is a shame and a scandal.</p>")
+            name = f"Reader {WORDS[k % 12]}" + (
+                " of the Riverside Neighbourhood Forum" * (7 < k < 12)
+            )
+            lines.append(
+                f"<p class='posted'>Posted by: {name} | Mar {k + 1}, 2007 2:0{k % 10} PM</p>"
+            )
+        return f"<div class='comments'>{''.join(lines)}</div>"
+
+    pages = [
+        p.replace("</p></div>", f"</p>{thread(n)}</div>", 1) if n == 6 else p
+        for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[6])
+    assert "Posted by" not in cleaned.text
+    assert all(f"Comment {tag(6, k)}" not in cleaned.text for k in range(1, 12))
+    assert tag(6, 0) in cleaned.text
+
+
+def test_subheading_at_a_recurring_place_between_paragraphs_is_kept() -> None:
+    pages = [
+        p.replace("</p><p>", f"</p><h3>Turn {tag(n, 7)}</h3><p>", 1)
+        for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    for n in (3, 8):
+        cleaned = model.clean(obs[n])
+        assert f"Turn {tag(n, 7)}" in cleaned.text
+        assert "Last Updated" not in cleaned.text
+
+
+def test_paragraphs_with_pictures_between_plain_ones_are_not_a_gallery() -> None:
+    def body(n: int) -> str:
+        return "".join(
+            f"<div class='pic'><img src='/i/{k}.jpg'>Scene {tag(n, k)}: {SENTENCES[k]}</div>"
+            f"<p>{SENTENCES[(k + 1) % 6]} {tag(n, k + 6)}</p>"
+            for k in range(4)
+        )
+
+    pages = [
+        p.replace("</p></div>", f"</p>{body(n)}</div>", 1) if n == 5 else p
+        for n, p in enumerate(site_pages(10))
+    ]
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[5])
+    assert all(f"Scene {tag(5, k)}" in cleaned.text for k in range(4))
