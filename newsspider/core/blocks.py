@@ -49,6 +49,8 @@ _INLINE_DATA_TAGS = frozenset({"img", "time", "link", "meta"})
 _DIGITS = re.compile(r"\d+")
 _TOKEN_SPLIT = re.compile(r"[\s]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# Pages hide these until scripts or fonts have loaded ("anti-flicker"): their text is shown.
+_NEVER_HIDDEN = frozenset({"html", "body"})
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MAX_TOKEN_LEN = 32
 
@@ -219,7 +221,7 @@ class _Walker:
                     continue
                 text = el.tail
             elif event == "start":
-                if hidden is None and _is_hidden(el):
+                if hidden is None and tag not in _NEVER_HIDDEN and _is_hidden(el):
                     hidden = el  # its text is not shown; its links are still links
                 if tag in _BLOCK_TAGS:
                     if parts and parts[-1]:

@@ -77,3 +77,8 @@ def test_hidden_elements_are_not_text_but_their_links_are_links() -> None:
     )
     assert [b.text for b in page.blocks] == ["Shown and more", "Seen"]
     assert page.links == [("/x", "for robots")]
+
+
+def test_a_page_hidden_until_its_scripts_run_is_still_read() -> None:
+    page = parse_page('<html style="visibility:hidden"><body style="display: none"><p>Story</p>')
+    assert [b.text for b in page.blocks] == ["Story"]
