@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -172,17 +173,23 @@ def test_sentence_shared_by_two_pages_is_kept() -> None:
     assert shared in model.clean(obs[2]).text
 
 
-def test_teaser_strip_on_every_page_is_dropped() -> None:
-    def strip(n: int) -> str:
-        items = "".join(
-            f"<li class='card'><h4>Video {tag(n, k)}</h4><p>Clip {tag(n, k)} on it.</p></li>"
-            for k in range(4)
+def list_in_article(item: Callable[[int, int], str], attrs: str = "") -> list[str]:
+    """Ten site pages, each with a list of four ``item(page, k)`` after its first paragraph."""
+    return [
+        p.replace(
+            "</p></div>", f"</p><ul{attrs}>{''.join(item(n, k) for k in range(4))}</ul></div>", 1
         )
-        return f"<ul class='strip'>{items}</ul>"
-
-    pages = [
-        p.replace("</p></div>", f"</p>{strip(n)}</div>", 1) for n, p in enumerate(site_pages(10))
+        for n, p in enumerate(site_pages(10))
     ]
+
+
+def test_teaser_strip_on_every_page_is_dropped() -> None:
+    pages = list_in_article(
+        lambda n, k: (
+            f"<li class='card'><h4>Video {tag(n, k)}</h4><p>Clip {tag(n, k)} on it.</p></li>"
+        ),
+        " class='strip'",
+    )
     model, obs = learn(pages)
     cleaned = model.clean(obs[4])
     assert "Video" not in cleaned.text and "Clip" not in cleaned.text
@@ -212,16 +219,11 @@ def test_article_continued_in_a_second_container_is_kept() -> None:
 
 
 def test_list_of_headline_links_in_the_article_is_dropped() -> None:
-    def more(n: int) -> str:
-        items = "".join(
+    pages = list_in_article(
+        lambda n, k: (
             f"<li><a href='/s/{k}'>Story {tag(n, k)}</a> from the wire desk, two hours ago</li>"
-            for k in range(4)
         )
-        return f"<ul>{items}</ul>"
-
-    pages = [
-        p.replace("</p></div>", f"</p>{more(n)}</div>", 1) for n, p in enumerate(site_pages(10))
-    ]
+    )
     model, obs = learn(pages)
     cleaned = model.clean(obs[4])
     assert "Story" not in cleaned.text and "wire desk" not in cleaned.text
