@@ -59,10 +59,14 @@ HEADLINE = "headline"
 PAGE_DUPLICATE = "page_duplicate"
 CAPTION = "caption"
 FURNITURE = "furniture"
+MARKUP = "markup"
 
 _DIGITS = re.compile(r"\d+")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
+# An HTML tag shown as text: an ad's or an embed's code pasted where its markup should be.
+_TAG_TEXT = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_MARKUP_SHARE = 0.5
 # A standfirst outside the region: how far above it to look (levels up, blocks back),
 # and how long it must be. Beside the headline, it may sit a few containers above the
 # body's own; the blocks between (byline, date, share buttons) are few.
@@ -508,6 +512,8 @@ class SiteModel:
                 needed = max(2, needed)
             if recurs >= needed or (not long and cluster.tails.count(tail) - 1 >= tail_min):
                 reasons.append(TEMPLATE_TEXT)
+            elif _is_markup(block.text):
+                reasons.append(MARKUP)
             elif block.link_ratio >= cfg.link_ratio or block.index in analysis.linked:
                 # A block of a link list ("Headline【Source】12:05" items) is navigation
                 # even where its own link share is under the ratio.
@@ -864,6 +870,21 @@ def _subheadings(page: Page, reasons: list[str | None]) -> list[int]:
         ):
             found.append(index)
     return found
+
+
+def _is_markup(text: str) -> bool:
+    """Whether a block's text is mostly HTML tags: code a page shows as text (an ad's
+    escaped snippet), not prose, whatever the site.
+
+    >>> _is_markup('<a href="http://ads.example/click"><img src="/b.gif"></a>')
+    True
+    >>> _is_markup("Use <b> for bold, says the style guide of the newsroom.")
+    False
+    """
+    if "<" not in text:
+        return False
+    tags = sum(len(tag) for tag in _TAG_TEXT.findall(text))
+    return tags >= _MARKUP_SHARE * len(text)
 
 
 def _title_words(title: str) -> set[str]:

@@ -490,3 +490,18 @@ def test_paragraphs_with_pictures_between_plain_ones_are_not_a_gallery() -> None
     model, obs = learn(pages)
     cleaned = model.clean(obs[5])
     assert all(f"Scene {tag(5, k)}" in cleaned.text for k in range(4))
+
+
+def test_block_whose_text_is_html_code_is_dropped() -> None:
+    pages = site_pages(10)
+    ad = (
+        "<p>&lt;a href=&quot;http://ads.example/click?id=7&quot;&gt;&lt;img "
+        "src=&quot;http://ads.example/banner.gif&quot; border=0&gt;&lt;/a&gt;</p>"
+    )
+    prose = "<p>Use the &lt;b&gt; element sparingly, the style guide of the newsroom says.</p>"
+    pages[5] = pages[5].replace('<div class="byline">', ad + prose + '<div class="byline">')
+    model, obs = learn(pages)
+    cleaned = model.clean(obs[5])
+    assert "ads.example" not in cleaned.text
+    assert "markup" in cleaned.reasons()
+    assert "style guide of the newsroom" in cleaned.text
