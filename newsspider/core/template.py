@@ -280,12 +280,20 @@ class SiteModel:
         Identities are remembered per cluster, the oldest forgotten past ``max_seen_pages``.
         """
         shape = _shape(page)
-        index = self._cluster_for(shape)
-        cluster = self.clusters[index]
-        obs = Observation(page, index, shape)
         seen_keys = [_content_key(page)]
         if identity:
             seen_keys.append(stable_hash(identity))
+        # A page seen before goes back to the cluster that learned it: learned during a
+        # cluster's warm-up, it may not look enough like the cluster's final shape to be
+        # put there again, and a new cluster would learn it a second time from few pages.
+        index = next(
+            (i for i, c in enumerate(self.clusters) if any(k in c.seen for k in seen_keys)),
+            None,
+        )
+        if index is None:
+            index = self._cluster_for(shape)
+        cluster = self.clusters[index]
+        obs = Observation(page, index, shape)
         if any(key in cluster.seen for key in seen_keys):
             obs.counted = False
             if cluster.vocab is not None:

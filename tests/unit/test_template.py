@@ -505,3 +505,26 @@ def test_block_whose_text_is_html_code_is_dropped() -> None:
     assert "ads.example" not in cleaned.text
     assert "markup" in cleaned.reasons()
     assert "style guide of the newsroom" in cleaned.text
+
+
+def test_a_rerun_puts_each_page_back_in_the_cluster_that_learned_it() -> None:
+    # Six pages of one layout and four of another arrive during the warm-up of one cluster
+    # (fewer pages than the warm-up, so they are learned together at the end).
+    pages = site_pages(10)
+    for n in range(6, 10):
+        wrapped = "".join(f"<div class='w{k}'><section class='s{k}'>" for k in range(8))
+        pages[n] = (
+            pages[n]
+            .replace("<body>", "<body>" + wrapped)
+            .replace("</body>", "</section></div>" * 8 + "</body>")
+        )
+    urls = [f"http://site.example/n/{n}" for n in range(10)]
+    model = SiteModel(TemplateConfig())
+    cold = [model.observe(parse_page(p), u) for p, u in zip(pages, urls, strict=True)]
+    model.finalize()
+    texts = [model.clean(o).text for o in cold]
+    rerun = SiteModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    again = [rerun.observe(parse_page(p), u) for p, u in zip(pages, urls, strict=True)]
+    assert len(rerun.clusters) == len(model.clusters) == 1
+    assert all(rerun.ready(o) for o in again)
+    assert [rerun.clean(o).text for o in again] == texts
