@@ -173,14 +173,16 @@ def test_sentence_shared_by_two_pages_is_kept() -> None:
     assert shared in model.clean(obs[2]).text
 
 
+def with_inserted(html: Callable[[int], str]) -> list[str]:
+    """Ten site pages, each with ``html(page)`` after its first paragraph."""
+    return [
+        p.replace("</p></div>", f"</p>{html(n)}</div>", 1) for n, p in enumerate(site_pages(10))
+    ]
+
+
 def list_in_article(item: Callable[[int, int], str], attrs: str = "") -> list[str]:
     """Ten site pages, each with a list of four ``item(page, k)`` after its first paragraph."""
-    return [
-        p.replace(
-            "</p></div>", f"</p><ul{attrs}>{''.join(item(n, k) for k in range(4))}</ul></div>", 1
-        )
-        for n, p in enumerate(site_pages(10))
-    ]
+    return with_inserted(lambda n: f"<ul{attrs}>{''.join(item(n, k) for k in range(4))}</ul>")
 
 
 def test_teaser_strip_on_every_page_is_dropped() -> None:
@@ -340,9 +342,7 @@ def test_poll_form_inside_the_article_is_dropped() -> None:
         options = "".join(f"<div>Option {tag(n, k)} for the vote</div>" for k in range(3))
         return f"<form><h3>Quick poll of the {tag(n, 9)} readers today</h3>{options}</form>"
 
-    pages = [
-        p.replace("</p></div>", f"</p>{poll(n)}</div>", 1) for n, p in enumerate(site_pages(10))
-    ]
+    pages = with_inserted(poll)
     model, obs = learn(pages)
     cleaned = model.clean(obs[2])
     assert "Quick poll" not in cleaned.text and "Option" not in cleaned.text
