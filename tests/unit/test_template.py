@@ -311,9 +311,7 @@ def test_numbered_sections_closing_an_article_are_kept() -> None:
             for k in range(1, 5)
         )
 
-    pages = [
-        p.replace("</p></div>", f"</p>{listicle(n)}</div>", 1) for n, p in enumerate(site_pages(10))
-    ]
+    pages = with_inserted(listicle)
     model, obs = learn(pages)
     cleaned = model.clean(obs[3])
     assert f"4. Tip {tag(3, 4)}" in cleaned.text
@@ -393,9 +391,7 @@ def test_comment_thread_with_tools_in_every_item_is_dropped() -> None:
         )
         return f"<div class='forum'>{items}</div>"
 
-    pages = [
-        p.replace("</p></div>", f"</p>{thread(n)}</div>", 1) for n, p in enumerate(site_pages(10))
-    ]
+    pages = with_inserted(thread)
     model, obs = learn(pages)
     cleaned = model.clean(obs[4])
     assert "I think" not in cleaned.text
