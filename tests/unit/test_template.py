@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsspider.core.blocks import parse_page
-from newsspider.core.template import SiteModel, TemplateConfig
+from newsspider.core.template import Cleaned, SiteModel, TemplateConfig
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
@@ -57,6 +57,12 @@ def learn(pages: list[str], **config: int) -> tuple[SiteModel, list]:
     obs = [model.observe(parse_page(p)) for p in pages]
     model.finalize()
     return model, obs
+
+
+def clean_one(pages: list[str], n: int) -> Cleaned:
+    """Learn a site from `pages`, then clean its page `n`."""
+    model, obs = learn(pages)
+    return model.clean(obs[n])
 
 
 def test_template_lines_are_stripped_and_article_kept() -> None:
@@ -192,8 +198,7 @@ def test_teaser_strip_on_every_page_is_dropped() -> None:
         ),
         " class='strip'",
     )
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[4])
+    cleaned = clean_one(pages, 4)
     assert "Video" not in cleaned.text and "Clip" not in cleaned.text
     assert tag(4, 0) in cleaned.text
 
@@ -202,8 +207,7 @@ def test_figure_caption_is_dropped() -> None:
     pages = site_pages(10)
     figure = "<figure><img src='/i.jpg'><figcaption>A crowd gathers at dawn.</figcaption></figure>"
     pages[5] = pages[5].replace('<div class="byline">', figure + '<div class="byline">')
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[5])
+    cleaned = clean_one(pages, 5)
     assert "A crowd gathers" not in cleaned.text
     assert "caption" in cleaned.reasons()
 
@@ -226,8 +230,7 @@ def test_list_of_headline_links_in_the_article_is_dropped() -> None:
             f"<li><a href='/s/{k}'>Story {tag(n, k)}</a> from the wire desk, two hours ago</li>"
         )
     )
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[4])
+    cleaned = clean_one(pages, 4)
     assert "Story" not in cleaned.text and "wire desk" not in cleaned.text
     assert tag(4, 0) in cleaned.text
 
@@ -246,8 +249,7 @@ def test_region_that_is_the_whole_document_is_not_learned() -> None:
                 f'<div class="aside"><p>{note}</p></div><div class="related">',
             )
         )
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[5])
+    cleaned = clean_one(pages, 5)
     assert "Weather note" not in cleaned.text
     assert tag(5, 0) in cleaned.text
 
@@ -270,8 +272,7 @@ def test_unique_line_beside_longer_template_text_is_not_article() -> None:
                 '<div class="related">',
             )
         )
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[3])
+    cleaned = clean_one(pages, 3)
     assert "Editor pick" not in cleaned.text and "Share this" not in cleaned.text
     assert tag(3, 0) in cleaned.text
 
@@ -296,8 +297,7 @@ def test_subheading_between_paragraphs_is_kept_when_one_paragraph_dominates() ->
                 '<div class="related">', f'<div class="body">{body}</div><div class="related">'
             )
         )
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[2])
+    cleaned = clean_one(pages, 2)
     assert f"Section {tag(2, 5)}" in cleaned.text
     assert f"Short close {tag(2, 6)}" in cleaned.text
 
@@ -312,8 +312,7 @@ def test_numbered_sections_closing_an_article_are_kept() -> None:
         )
 
     pages = with_inserted(listicle)
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[3])
+    cleaned = clean_one(pages, 3)
     assert f"4. Tip {tag(3, 4)}" in cleaned.text
     assert f"More on tip {tag(3, 4)}" in cleaned.text
 
@@ -328,8 +327,7 @@ def test_footer_inside_the_article_is_dropped() -> None:
         )
         for n, p in enumerate(site_pages(10))
     ]
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[6])
+    cleaned = clean_one(pages, 6)
     assert "Filed under" not in cleaned.text
     assert tag(6, 0) in cleaned.text
     assert "furniture" in cleaned.reasons()
@@ -341,8 +339,7 @@ def test_poll_form_inside_the_article_is_dropped() -> None:
         return f"<form><h3>Quick poll of the {tag(n, 9)} readers today</h3>{options}</form>"
 
     pages = with_inserted(poll)
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[2])
+    cleaned = clean_one(pages, 2)
     assert "Quick poll" not in cleaned.text and "Option" not in cleaned.text
     assert tag(2, 0) in cleaned.text
 
@@ -356,8 +353,7 @@ def test_article_wrapped_in_a_form_is_kept() -> None:
         closing = f"<p>Closing words {tag(n, 8)} of the story, with thanks to all who wrote.</p>"
         page = page.replace("</p></div>", f"</p></form>{closing}</div>", 1)
         pages.append(page)
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[7])
+    cleaned = clean_one(pages, 7)
     assert tag(7, 0) in cleaned.text and tag(7, 2) in cleaned.text
 
 
@@ -373,8 +369,7 @@ def test_gallery_captions_outside_figure_elements_are_dropped() -> None:
         p.replace("</p>", f"</p>{gallery(n)}", 1) if n == 5 else p
         for n, p in enumerate(site_pages(10))
     ]
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[5])
+    cleaned = clean_one(pages, 5)
     assert "Crowds gather" not in cleaned.text
     assert "caption" in cleaned.reasons()
     assert tag(5, 0) in cleaned.text and tag(5, 1) in cleaned.text
@@ -392,8 +387,7 @@ def test_comment_thread_with_tools_in_every_item_is_dropped() -> None:
         return f"<div class='forum'>{items}</div>"
 
     pages = with_inserted(thread)
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[4])
+    cleaned = clean_one(pages, 4)
     assert "I think" not in cleaned.text
     assert tag(4, 0) in cleaned.text
 
@@ -452,8 +446,7 @@ def test_flat_thread_with_some_long_signatures_is_dropped() -> None:
         p.replace("</p></div>", f"</p>{thread(n)}</div>", 1) if n == 6 else p
         for n, p in enumerate(site_pages(10))
     ]
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[6])
+    cleaned = clean_one(pages, 6)
     assert "Posted by" not in cleaned.text
     assert all(f"Comment {tag(6, k)}" not in cleaned.text for k in range(1, 12))
     assert tag(6, 0) in cleaned.text
@@ -483,8 +476,7 @@ def test_paragraphs_with_pictures_between_plain_ones_are_not_a_gallery() -> None
         p.replace("</p></div>", f"</p>{body(n)}</div>", 1) if n == 5 else p
         for n, p in enumerate(site_pages(10))
     ]
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[5])
+    cleaned = clean_one(pages, 5)
     assert all(f"Scene {tag(5, k)}" in cleaned.text for k in range(4))
 
 
@@ -496,8 +488,7 @@ def test_block_whose_text_is_html_code_is_dropped() -> None:
     )
     prose = "<p>Use the &lt;b&gt; element sparingly, the style guide of the newsroom says.</p>"
     pages[5] = pages[5].replace('<div class="byline">', ad + prose + '<div class="byline">')
-    model, obs = learn(pages)
-    cleaned = model.clean(obs[5])
+    cleaned = clean_one(pages, 5)
     assert "ads.example" not in cleaned.text
     assert "markup" in cleaned.reasons()
     assert "style guide of the newsroom" in cleaned.text
