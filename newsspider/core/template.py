@@ -286,15 +286,14 @@ class SiteModel:
         # A page seen before goes back to the cluster that learned it: learned during a
         # cluster's warm-up, it may not look enough like the cluster's final shape to be
         # put there again, and a new cluster would learn it a second time from few pages.
-        index = next(
+        known = next(
             (i for i, c in enumerate(self.clusters) if any(k in c.seen for k in seen_keys)),
             None,
         )
-        if index is None:
-            index = self._cluster_for(shape)
+        index = self._cluster_for(shape) if known is None else known
         cluster = self.clusters[index]
         obs = Observation(page, index, shape)
-        if any(key in cluster.seen for key in seen_keys):
+        if known is not None:
             obs.counted = False
             if cluster.vocab is not None:
                 obs.analysis = _analyze(page, cluster.vocab, self.config.long_block_chars)
@@ -698,15 +697,15 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
         keys.append((keys[node.parent] + "/" if node.parent >= 0 else "") + sig)
     hashes: dict[str, int] = {}  # siblings of one kind share a path: hash it once
     node_keys = [hashes.get(k) or hashes.setdefault(k, stable_hash(k)) for k in keys]
+    sig_hashes = [hashes.get(sig) or hashes.setdefault(sig, stable_hash(sig)) for sig in sigs]
+    nodes = page.nodes
+    # A bare tag says nothing of the region element's identity: no signature.
     node_sigs = [
-        (hashes.get(sig) or hashes.setdefault(sig, stable_hash(sig))) if sig != node.tag else 0
-        for sig, node in zip(sigs, page.nodes, strict=True)
+        h if sig != node.tag else 0 for h, sig, node in zip(sig_hashes, sigs, nodes, strict=True)
     ]
     places = [node_keys[b.node] for b in page.blocks]
     text_hashes = [stable_hash(text_key(b.text)) for b in page.blocks]
     texts = [_mix(places[i], h) for i, h in enumerate(text_hashes)]
-    sig_hashes = [hashes.get(sig) or hashes.setdefault(sig, stable_hash(sig)) for sig in sigs]
-    nodes = page.nodes
     tails = [
         _tail_key(nodes, sig_hashes, block.node, folded) if len(block.text) < tail_chars else 0
         for block, folded in zip(page.blocks, text_hashes, strict=True)
