@@ -176,12 +176,16 @@ class DateFinder:
         published, modified = self.plausible(published, now), self.plausible(modified, now)
         if settled_by_markup(published, modified):
             return published, modified  # no visible stamp could change the choice
+        stamped: tuple[list[DateCandidate], list[DateCandidate]] = ([], [])
         for distance, stamp in self.parser.near_article(page, zone, language, NEAR_BLOCKS):
             candidate = DateCandidate(
                 "visible", stamp.moment, stamp.precision, stamp.text, distance
             )
-            (modified if stamp.update else published).append(candidate)
-        return self.plausible(published, now), self.plausible(modified, now)
+            stamped[stamp.update].append(candidate)
+        return (
+            published + self.plausible(stamped[False], now),
+            modified + self.plausible(stamped[True], now),
+        )
 
     def markup(
         self,
