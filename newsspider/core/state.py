@@ -280,9 +280,13 @@ class RedisStateStore:
         where = self.key("state", namespace, key)
         return bool(self._save_if(keys=[where], args=[version, _encode(document)]))
 
+    def _log_keys(self, namespace: str, key: str) -> list[str]:
+        """A log's list and the count of entries trimmed off its front."""
+        return [self.key("log", namespace, key), self.key("logbase", namespace, key)]
+
     def log_read(self, namespace: str, key: str, start: int) -> list[dict[str, Any]]:
-        where = self.key("log", namespace, key)
-        keys = [where, self.key("logbase", namespace, key)]
+        keys = self._log_keys(namespace, key)
+        where = keys[0]
         base, *raw = self._log_read(keys=keys, args=[start, LOG_BATCH])
         if start < int(base):
             raise LogTrimmed(f"redis {where} starts at {int(base)}, not {start}", int(base))
@@ -291,12 +295,12 @@ class RedisStateStore:
     def log_append_if(
         self, namespace: str, key: str, entries: list[dict[str, Any]], length: int
     ) -> bool:
-        keys = [self.key("log", namespace, key), self.key("logbase", namespace, key)]
+        keys = self._log_keys(namespace, key)
         encoded = [_encode(entry) for entry in entries]
         return bool(self._append_if(keys=keys, args=[length, *encoded]))
 
     def log_trim(self, namespace: str, key: str, upto: int) -> int:
-        keys = [self.key("log", namespace, key), self.key("logbase", namespace, key)]
+        keys = self._log_keys(namespace, key)
         return int(self._log_trim(keys=keys, args=[upto]))
 
 
