@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -53,14 +54,18 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _NEVER_HIDDEN = frozenset({"html", "body"})
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MAX_TOKEN_LEN = 32
+# (id, class) -> tokens, across pages: a site's pages repeat their attributes. Cleared when full.
+_TOKEN_CACHE: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+_TOKEN_CACHE_SIZE = 50_000
+_TEXT_OF = etree.XPath("string()", smart_strings=False)  # all text below, as itertext joined
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     """One block-level element: tag, normalized id/class tokens, parent node (-1 at root).
 
     Inline elements (``a``, ``span``, ``b``...) are not nodes: their text belongs to the
-    block of the block-level element around them.
+    block of the block-level element around them. (A named tuple: a page makes hundreds,
+    and a tuple is the cheapest immutable record to make.)
     """
 
     tag: str
@@ -198,20 +203,19 @@ class _Walker:
         self.parts: list[list[str]] = []  # text parts of each open block element
         self.link_counts: list[int] = []
         self.owners: list[int] = []  # node index owning each open block
-        self.token_cache: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
 
     def walk(self, root: etree._Element) -> None:
         # The hot path of parsing (one iteration per element of every page): the open-block
         # bookkeeping is inlined here and its stacks held in locals.
+        page = self.page
         parts, link_counts, owners = self.parts, self.link_counts, self.owners
-        nodes, cache = self.page.nodes, self.token_cache
+        nodes, cache = page.nodes, _TOKEN_CACHE
         in_link = 0
         hidden: etree._Element | None = None  # the outermost element a reader cannot see
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, el in walker:
-            tag = el.tag
-            tag = tag.lower() if isinstance(tag, str) else ""
-            if tag in _SKIPPED_TAGS or not tag:
+            tag = el.tag  # libxml2's HTML parser gives element names in lower case
+            if tag in _SKIPPED_TAGS or tag.__class__ is not str:
                 if event == "start":
                     walker.skip_subtree()  # its end event still comes, for the tail
                     if tag == "head":
@@ -229,18 +233,20 @@ class _Walker:
                     key = (el.get("id"), el.get("class"))
                     tokens = cache.get(key)
                     if tokens is None:
+                        if len(cache) >= _TOKEN_CACHE_SIZE:
+                            cache.clear()
                         tokens = cache[key] = class_tokens(*key)
                     nodes.append(Node(tag, tokens, owners[-1] if owners else -1))
                     owners.append(len(nodes) - 1)
                     parts.append([])
                     link_counts.append(0)
                     if tag == "html":
-                        self.page.lang = (el.get("lang") or el.get("xml:lang") or "").strip()
+                        page.lang = (el.get("lang") or el.get("xml:lang") or "").strip()
                 elif tag == "a":
                     in_link += 1
                     href = el.get("href")
                     if href:
-                        self.page.links.append((href, normalize_text("".join(el.itertext()))))
+                        page.links.append((href, normalize_text(_TEXT_OF(el))))
                 elif tag == "br":
                     if parts and parts[-1]:
                         self._flush()
@@ -251,13 +257,16 @@ class _Walker:
                 if tag in _BLOCK_TAGS:
                     if parts[-1]:
                         self._flush()
-                    self._pop_block()
+                    parts.pop()
+                    link_counts.pop()
+                    owners.pop()
                 elif tag == "a":
                     in_link -= 1
                 if el is hidden:
                     hidden = None
                 text = el.tail
-            if text and parts and hidden is None:
+            # Whitespace before a block's first words is no part of its text.
+            if text and parts and hidden is None and (parts[-1] or not text.isspace()):
                 parts[-1].append(text)
                 if in_link:
                     link_counts[-1] += len(text.strip())

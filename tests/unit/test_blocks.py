@@ -82,3 +82,15 @@ def test_hidden_elements_are_not_text_but_their_links_are_links() -> None:
 def test_a_page_hidden_until_its_scripts_run_is_still_read() -> None:
     page = parse_page('<html style="visibility:hidden"><body style="display: none"><p>Story</p>')
     assert [b.text for b in page.blocks] == ["Story"]
+
+
+def test_upper_case_markup_and_blank_text_between_blocks() -> None:
+    page = parse_page(
+        "<HTML LANG=en><BODY><DIV CLASS=Post-7>\n  <P>Hello <A HREF=/x>You</A><BR>there</P>\n"
+        "  <P>\n </P></DIV></BODY></HTML>"
+    )
+    assert [(b.text, b.link_chars) for b in page.blocks] == [("Hello You", 3), ("there", 0)]
+    assert [(n.tag, n.tokens) for n in page.nodes] == [
+        ("html", ()), ("body", ()), ("div", (".post-0",)), ("p", ()), ("p", ()),
+    ]  # fmt: skip
+    assert page.links == [("/x", "You")] and page.lang == "en"
