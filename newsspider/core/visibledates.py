@@ -67,6 +67,15 @@ _MAX_STAMP_CONTEXT = 80
 # Blocks at the end of the body where a "Published ..." line may close the article.
 _TAIL_BLOCKS = 3
 _FULL_PARSE_CHARS = 60
+# Date runs: words, "a.m." as one word; what may join the words of one date.
+_WORD = re.compile(r"[ap]\.m\.|\w+", re.I)
+_AM_PM = re.compile(r"[ap]\.?m\.?")
+_ZONE = re.compile(r"[A-Z]{2,5}")
+_CLOCK_END = re.compile(r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?|[ap]\.?m\.?)$", re.I)
+_CLOCK_GAP = 5
+_WORD_OUTSIDE = re.compile(r"[^\W\d_]")
+_ZONE_WORD = re.compile(r"\b[A-Z]{2,5}\b")
+_JOINER = re.compile(r"\s*[,./:\-–—]?\s*")
 
 
 class Stamp(NamedTuple):
@@ -113,6 +122,7 @@ class VisibleDateParser:
         self.memory = memory
         self._parsers: dict[str, DateDataParser] = {}
         self._month_names: dict[str | None, re.Pattern[str]] = {}
+        self._calendar_words: dict[str | None, frozenset[str]] = {}
         self._shapes = StampShapes()
         self._read: dict[tuple[str, str | None], list[Stamp]] = {}
 
@@ -135,11 +145,16 @@ class VisibleDateParser:
             return []  # a year with no month named: "the 2012 budget"
         stamp = normalize_stamp(text)
         languages = self._languages(language)
-        if len(stamp) <= _FULL_PARSE_CHARS:
+        runs = _date_runs(stamp, self._names(language))
+        # Read whole when every word is a date word: other words ("Posted by Ann on") make
+        # dateparser fail, after a whole reading's cost.
+        if len(stamp) <= _FULL_PARSE_CHARS and not _WORD_OUTSIDE.search(_outside(stamp, runs)):
             moment = self._parse(stamp, languages)
             if moment is not None:
                 return [Stamp(moment, _precision(stamp, moment), stamp, False)]
         found = self._read_segments(stamp, language, languages)
+        if found is None:
+            found = self._read_runs(stamp, runs, language, languages)
         return self._search(stamp, languages) if found is None else found
 
     def _read_segments(
@@ -194,6 +209,58 @@ class VisibleDateParser:
                         stop = position + 1
         return found
 
+    def _read_runs(
+        self, stamp: str, runs: list[tuple[int, int]], language: str | None, languages: list[str]
+    ) -> list[Stamp] | None:
+        """The stamps of a line where each date is a run of date words amid other words
+        ("by Jon Lee - Nov 20, 2013 9:55 pm UTC · 4 comments"), each run read whole; None
+        unless every date-shaped run reads as one date.
+
+        A date word holds a digit or is a month or weekday name, "a.m."/"p.m." or, after a
+        clock, a zone's capitals; only punctuation joins the words of a run. What cannot be
+        read this way ("published on the 3rd", two dates run together) is left to
+        dateparser's search, which costs several whole readings.
+        """
+        found: list[Stamp] = []
+        cursor = 0
+        for number, (start, end) in enumerate(runs):
+            run = stamp[start:end]
+            if not has_date_shape(run):
+                continue  # "18 comments", a clock alone
+            if len(run) > _FULL_PARSE_CHARS or not (
+                _NUMERIC_DATE.search(run) or self._months(language).search(run.lower())
+            ):
+                return None
+            moment = self._parse(run, languages)
+            if moment is None:
+                return None
+            update = bool(_UPDATE_LABEL.search(stamp[cursor:start]))
+            if not _HAS_CLOCK.search(run):  # "at 10:00 AM ET, 11/29/2011", "May 3 at 9:15"
+                for clock in (number - 1, number + 1):
+                    if 0 <= clock < len(runs) and _is_lone_clock(stamp, runs[clock], (start, end)):
+                        joined = min(start, runs[clock][0]), max(end, runs[clock][1])
+                        timed = self._parse(stamp[joined[0] : joined[1]], languages)
+                        if timed is not None and timed.date() == moment.date():
+                            moment, (start, end) = timed, joined
+                            break
+                run = stamp[start:end]
+            found.append(Stamp(moment, _precision(run, moment), run, update))
+            cursor = end
+        return found or None
+
+    def _with_clock(
+        self, stamp: str, matched: str, moment: datetime, end: int, languages: list[str]
+    ) -> tuple[datetime, str, int]:
+        """A date read without its clock, the clock that follows it in `stamp` added
+        ("May 3, 2012 at 10:15"): (moment, text, end) of the longer reading if it is the
+        same day, else as given."""
+        clock = _TRAILING_CLOCK.match(stamp, end)
+        if clock and not _HAS_CLOCK.search(matched):
+            timed = self._parse(matched + " " + clock[1], languages)
+            if timed is not None and timed.date() == moment.date():
+                return timed, matched + " " + clock[1], clock.end()
+        return moment, matched, end
+
     def _search(self, stamp: str, languages: list[str]) -> list[Stamp]:
         try:
             hits = search_dates(stamp, languages=languages, settings=SETTINGS) or []
@@ -207,12 +274,9 @@ class VisibleDateParser:
             if start < 0 or not any(c.isdigit() for c in matched):
                 continue
             update = bool(_UPDATE_LABEL.search(stamp[cursor:start]))
-            cursor = start + len(matched)
-            clock = _TRAILING_CLOCK.match(stamp, cursor)
-            if clock and not _HAS_CLOCK.search(matched):
-                timed = self._parse(matched + " " + clock[1], languages)
-                if timed is not None and timed.date() == moment.date():
-                    moment, matched, cursor = timed, matched + " " + clock[1], clock.end()
+            moment, matched, cursor = self._with_clock(
+                stamp, matched, moment, start + len(matched), languages
+            )
             found.append(Stamp(moment, _precision(matched, moment), matched, update))
         return found
 
@@ -241,6 +305,14 @@ class VisibleDateParser:
             self._month_names[language] = pattern
         return pattern
 
+    def _names(self, language: str | None) -> frozenset[str]:
+        """Month and weekday names of `language` and of the fallback language."""
+        names = self._calendar_words.get(language)
+        if names is None:
+            names = calendar_names([language or self.fallback, self.fallback], MONTHS + WEEKDAYS)
+            self._calendar_words[language] = names
+        return names
+
     def _languages(self, language: str | None) -> list[str]:
         if language and language != self.fallback and language in _LANGUAGES:
             return [language, self.fallback]
@@ -266,6 +338,58 @@ def _stamp_blocks(page: Page, zone: ArticleZone, reach: int) -> list[tuple[int, 
             found.append((distance, block))
     found.sort(key=lambda entry: entry[0])
     return found
+
+
+def _date_runs(stamp: str, names: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of each run of date words in `stamp` joined by punctuation alone.
+
+    >>> text = "by Jon Lee - Nov 20, 2013 9:55 pm UTC, 4 comments"
+    >>> [text[a:b] for a, b in _date_runs(text, frozenset({"nov"}))]
+    ['Nov 20, 2013 9:55 pm UTC', '4']
+    """
+    runs: list[tuple[int, int]] = []
+    start = end = -1
+    zoned = False  # the run ends in a time zone: nothing more belongs to it
+    for match in _WORD.finditer(stamp):
+        word = match[0]
+        folded = word.casefold()
+        joined = start >= 0 and not zoned and _JOINER.fullmatch(stamp, end, match.start())
+        dated = (
+            any(c.isdigit() for c in word)
+            or folded.translate(_ALEFS) in names
+            or _AM_PM.fullmatch(folded) is not None
+        )
+        zone = (
+            not dated and joined and _ZONE.fullmatch(word) and _CLOCK_END.search(stamp, start, end)
+        )
+        if start >= 0 and not (joined and (dated or zone)):
+            runs.append((start, end))
+            start = -1
+        if dated or zone:
+            if start < 0:
+                start = match.start()
+            end, zoned = match.end(), bool(zone)
+    if start >= 0:
+        runs.append((start, end))
+    return runs
+
+
+def _outside(stamp: str, runs: list[tuple[int, int]]) -> str:
+    """The text of `stamp` outside its date runs, capitals that may name a zone left out."""
+    parts, cursor = [], 0
+    for start, end in runs:
+        parts.append(stamp[cursor:start])
+        cursor = end
+    parts.append(stamp[cursor:])
+    return _ZONE_WORD.sub("", " ".join(parts))
+
+
+def _is_lone_clock(stamp: str, run: tuple[int, int], date: tuple[int, int]) -> bool:
+    """Whether `run` is a clock with no date, a few characters (" at ", ", ") from the
+    run `date`."""
+    gap = run[0] - date[1] if run[0] >= date[1] else date[0] - run[1]
+    text = stamp[run[0] : run[1]]
+    return gap <= _CLOCK_GAP and bool(_HAS_CLOCK.search(text)) and not has_date_shape(text)
 
 
 def calendar_names(languages: Sequence[str], keys: Sequence[str]) -> frozenset[str]:

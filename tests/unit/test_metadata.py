@@ -467,3 +467,40 @@ def test_stamp_lines_cut_by_separators_are_read_part_by_part() -> None:
             ("2012-05-04T09:00:00", True, "May 4, 2012 9:00 am"),
         ],
     ]
+
+
+def test_dates_amid_words_are_read_without_dateparsers_search(monkeypatch: Any) -> None:
+    import newsspider.core.visibledates as visibledates
+
+    def no_search(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("dateparser's search was called")
+
+    monkeypatch.setattr(visibledates, "search_dates", no_search)
+    reader = VisibleDateParser()
+    read = [
+        [(s.moment.isoformat(), s.update, s.text) for s in reader.read(line, "en")]
+        for line in (
+            "by Jon Lee - Nov 20, 2013 9:55 pm UTC",
+            "Page last updated at 02:18 GMT, Tuesday, 10 March 2009",
+            "Posted by Ann Lee on July 18, 2012 at 11:00 AM",
+            "by Ann Lee Published Nov. 7, 2012 1:21 pm Updated Nov. 7, 2012 4:01 pm",
+            "Posted on September 28th, 2012 and 18 comments",
+        )
+    ]
+    assert read == [
+        [("2013-11-20T21:55:00+00:00", False, "Nov 20, 2013 9:55 pm UTC")],
+        [("2009-03-10T02:18:00+00:00", True, "02:18 GMT, Tuesday, 10 March 2009")],
+        [("2012-07-18T11:00:00", False, "July 18, 2012 at 11:00 AM")],
+        [
+            ("2012-11-07T13:21:00", False, "Nov. 7, 2012 1:21 pm"),
+            ("2012-11-07T16:01:00", True, "Nov. 7, 2012 4:01 pm"),
+        ],
+        [("2012-09-28T00:00:00", False, "September 28th, 2012")],
+    ]
+
+
+def test_a_date_in_a_shape_runs_cannot_read_is_searched() -> None:
+    reader = VisibleDateParser()
+    # Two dates run together: no run reads as one date, dateparser's search finds both.
+    found = reader.read("April 7, 2017 04/07/2017 11:06 a.m.", "en")
+    assert [s.moment.date().isoformat() for s in found][:1] == ["2017-04-07"]
