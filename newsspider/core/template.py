@@ -77,6 +77,11 @@ _STANDFIRST_CHARS = 50
 _CONTINUATION_LEVELS = 2
 _TAIL_LEVELS = 3
 _MASK63 = (1 << 63) - 1
+# Hashes of paths and signatures, and of block texts, across pages; cleared when full (at
+# about 250 characters a key, some 10 MB).
+_KNOWN_HASHES: dict[str, int] = {}
+_TEXT_HASHES: dict[str, int] = {}
+_KNOWN_HASHES_SIZE = 20_000
 _CONTINUATION_CHARS = 300
 # Content (weighted characters) the learned region must hold to be used where template
 # text outweighs it.
@@ -174,6 +179,26 @@ def text_key(text: str) -> str:
     'last updated : gmt 0:0:0'
     """
     return _DIGITS.sub("0", text.lower())[:300]
+
+
+def _known_hash(key: str) -> int:
+    """`stable_hash(key)`, remembered: a site's paths and signatures recur on every page."""
+    found = _KNOWN_HASHES.get(key)
+    if found is None:
+        if len(_KNOWN_HASHES) >= _KNOWN_HASHES_SIZE:
+            _KNOWN_HASHES.clear()
+        found = _KNOWN_HASHES[key] = stable_hash(key)
+    return found
+
+
+def _text_hash(text: str) -> int:
+    """`stable_hash(text_key(text))`, remembered: template text recurs on every page."""
+    found = _TEXT_HASHES.get(text)
+    if found is None:
+        if len(_TEXT_HASHES) >= _KNOWN_HASHES_SIZE:
+            _TEXT_HASHES.clear()
+        found = _TEXT_HASHES[text] = stable_hash(text_key(text))
+    return found
 
 
 def visual_length(text: str) -> int:
@@ -695,16 +720,15 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
         sig = node.tag + "".join(t for t in node.tokens if t in vocab)
         sigs.append(sig)
         keys.append((keys[node.parent] + "/" if node.parent >= 0 else "") + sig)
-    hashes: dict[str, int] = {}  # siblings of one kind share a path: hash it once
-    node_keys = [hashes.get(k) or hashes.setdefault(k, stable_hash(k)) for k in keys]
-    sig_hashes = [hashes.get(sig) or hashes.setdefault(sig, stable_hash(sig)) for sig in sigs]
+    node_keys = [_known_hash(k) for k in keys]
+    sig_hashes = [_known_hash(sig) for sig in sigs]
     nodes = page.nodes
     # A bare tag says nothing of the region element's identity: no signature.
     node_sigs = [
         h if sig != node.tag else 0 for h, sig, node in zip(sig_hashes, sigs, nodes, strict=True)
     ]
     places = [node_keys[b.node] for b in page.blocks]
-    text_hashes = [stable_hash(text_key(b.text)) for b in page.blocks]
+    text_hashes = [_text_hash(b.text) for b in page.blocks]
     texts = [_mix(places[i], h) for i, h in enumerate(text_hashes)]
     tails = [
         _tail_key(nodes, sig_hashes, block.node, folded) if len(block.text) < tail_chars else 0
