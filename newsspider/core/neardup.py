@@ -100,8 +100,9 @@ def shingle_hashes(tokens: Sequence[str], size: int) -> npt.NDArray[np.uint32]:
     """
     if not tokens:
         return np.zeros(0, dtype=np.uint32)
+    # map() over C functions: no Python frame per word (str.encode's default is UTF-8).
     hashed = np.fromiter(
-        (zlib.crc32(token.encode("utf-8")) for token in tokens), dtype=np.uint32, count=len(tokens)
+        map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint32, count=len(tokens)
     )
     count = max(1, len(tokens) - size + 1)
     combined = np.zeros(count, dtype=np.uint32)
