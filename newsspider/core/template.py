@@ -77,6 +77,7 @@ _STANDFIRST_CHARS = 50
 _CONTINUATION_LEVELS = 2
 _TAIL_LEVELS = 3
 _MASK63 = (1 << 63) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
 # Hashes of paths and signatures, and of block texts, across pages; cleared when full (at
 # about 250 characters a key, some 10 MB).
 _KNOWN_HASHES: dict[str, int] = {}
@@ -203,6 +204,8 @@ def _text_hash(text: str) -> int:
 
 def visual_length(text: str) -> int:
     """Length with CJK characters counted triple, as they carry a word each."""
+    if text.isascii():  # a flag Python keeps on the string: no scan
+        return len(text)
     return len(text) + 2 * len(_WIDE.findall(text))
 
 
@@ -700,7 +703,7 @@ def _shape(page: Page) -> frozenset[int]:
     for node in page.nodes:
         parent = paths[node.parent] if node.parent >= 0 else ""
         paths.append(parent + "/" + node.tag)
-    return frozenset(stable_hash(path) for path in {paths[b.node] for b in page.blocks})
+    return frozenset(_known_hash(path) for path in {paths[b.node] for b in page.blocks})
 
 
 def _vocabulary(pages: list[Page], share: float) -> frozenset[str]:
@@ -716,12 +719,13 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
     """A page's keys under `vocab`; blocks of `tail_chars` or more get no tail key."""
     keys: list[str] = []
     sigs: list[str] = []
-    for node in page.nodes:
-        sig = node.tag + "".join(t for t in node.tokens if t in vocab)
+    for tag, tokens, parent in page.nodes:
+        sig = tag + "".join(t for t in tokens if t in vocab) if tokens else tag
         sigs.append(sig)
-        keys.append((keys[node.parent] + "/" if node.parent >= 0 else "") + sig)
-    node_keys = [_known_hash(k) for k in keys]
-    sig_hashes = [_known_hash(sig) for sig in sigs]
+        keys.append(keys[parent] + "/" + sig if parent >= 0 else sig)
+    known = _KNOWN_HASHES
+    node_keys = [known.get(k) or _known_hash(k) for k in keys]
+    sig_hashes = [known.get(sig) or _known_hash(sig) for sig in sigs]
     nodes = page.nodes
     # A bare tag says nothing of the region element's identity: no signature.
     node_sigs = [
@@ -729,7 +733,7 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
     ]
     places = [node_keys[b.node] for b in page.blocks]
     text_hashes = [_text_hash(b.text) for b in page.blocks]
-    texts = [_mix(places[i], h) for i, h in enumerate(text_hashes)]
+    texts = [_mix(place, h) for place, h in zip(places, text_hashes, strict=True)]
     tails = [
         _tail_key(nodes, sig_hashes, block.node, folded) if len(block.text) < tail_chars else 0
         for block, folded in zip(page.blocks, text_hashes, strict=True)
@@ -758,17 +762,17 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
 def _mix(key: int, value: int) -> int:
     """One 63-bit key for a pair of 63-bit hashes (a place and a text), the same in every
     process: cheaper than hashing their joined strings again."""
-    return ((key * 0x9E3779B97F4A7C15) ^ value) & _MASK63
+    return ((key * _GOLDEN) ^ value) & _MASK63
 
 
 def _tail_key(nodes: list[Node], sig_hashes: list[int], node: int, text: int) -> int:
     """The key of a text under its element and the two above it (tag and classes each)."""
-    key = _mix(sig_hashes[node], text)
+    key = ((sig_hashes[node] * _GOLDEN) ^ text) & _MASK63  # _mix, inlined: a hot loop
     for _ in range(_TAIL_LEVELS - 1):
         node = nodes[node].parent
         if node < 0:
             break
-        key = _mix(sig_hashes[node], key)
+        key = ((sig_hashes[node] * _GOLDEN) ^ key) & _MASK63
     return key
 
 
