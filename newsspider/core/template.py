@@ -234,6 +234,9 @@ class Observation:
     shape: frozenset[int]
     analysis: _Analysis | None = None
     counted: bool = True
+    # The block reasons its region vote used, with the cluster and its page count then:
+    # clean() reuses them while no other page was counted.
+    classified: tuple[_Cluster, int, list[str | None]] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -432,6 +435,7 @@ class SiteModel:
         analysis = obs.analysis
         assert analysis is not None
         reasons = self._classify(cluster, obs)
+        obs.classified = (cluster, cluster.pages, reasons)
         node, _ = best_node(obs.page, _weights(obs.page, reasons, self.config.junk_penalty))
         chain = obs.page.ancestors(container_of(obs.page, node)) if node >= 0 else []
         for depth, ancestor in enumerate(reversed(chain)):
@@ -449,7 +453,11 @@ class SiteModel:
             raise ValueError("page not learned yet: call finalize() or wait for ready()")
         cluster = self.clusters[obs.cluster]
         page = obs.page
-        reasons = self._classify(cluster, obs)
+        voted, obs.classified = obs.classified, None
+        if voted is not None and voted[0] is cluster and voted[1] == cluster.pages:
+            reasons = list(voted[2])  # classified on the same counts: the same reasons
+        else:
+            reasons = self._classify(cluster, obs)
         for index in _subheadings(page, reasons):
             reasons[index] = None
         weights = _weights(page, reasons, self.config.junk_penalty)
@@ -530,6 +538,14 @@ class SiteModel:
         others = max(cluster.pages - 1, 0)
         repeat_min = max(1, round(cfg.repeat_share * others))
         tail_min = max(2, round(cfg.tail_share * others))
+        long_chars, sentence_chars, link_ratio = (
+            cfg.long_block_chars,
+            cfg.sentence_chars,
+            cfg.link_ratio,
+        )
+        long_min = max(2, round(cfg.long_block_share * others))
+        sentence_min = max(2, repeat_min)
+        text_counts, tail_counts = cluster.texts.entries, cluster.tails.entries  # hot loop
         reasons: list[str | None] = []
         for block, place, text, tail in zip(
             obs.page.blocks,
@@ -538,18 +554,20 @@ class SiteModel:
             analysis.block_tails,
             strict=True,
         ):
-            recurs = cluster.texts.count(text) - 1
-            needed = repeat_min
-            long = len(block.text) >= cfg.long_block_chars
-            if long:
-                needed = max(2, round(cfg.long_block_share * others))
-            elif len(block.text) >= cfg.sentence_chars:
-                needed = max(2, needed)
-            if recurs >= needed or (not long and cluster.tails.count(tail) - 1 >= tail_min):
+            entry = text_counts.get(text)
+            recurs = entry[0] - 1 if entry else -1
+            size = len(block.text)
+            long = size >= long_chars
+            needed = long_min if long else sentence_min if size >= sentence_chars else repeat_min
+            if recurs >= needed:
+                reasons.append(TEMPLATE_TEXT)
+                continue
+            entry = None if long else tail_counts.get(tail)
+            if entry and entry[0] - 1 >= tail_min:
                 reasons.append(TEMPLATE_TEXT)
             elif _is_markup(block.text):
                 reasons.append(MARKUP)
-            elif block.link_ratio >= cfg.link_ratio or block.index in analysis.linked:
+            elif block.link_ratio >= link_ratio or block.index in analysis.linked:
                 # A block of a link list ("Headline【Source】12:05" items) is navigation
                 # even where its own link share is under the ratio.
                 reasons.append(LINKS)

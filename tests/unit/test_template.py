@@ -515,3 +515,25 @@ def test_a_rerun_puts_each_page_back_in_the_cluster_that_learned_it() -> None:
     assert len(rerun.clusters) == len(model.clusters) == 1
     assert all(rerun.ready(o) for o in again)
     assert [rerun.clean(o).text for o in again] == texts
+
+
+def test_clean_reuses_the_votes_reasons_until_another_page_is_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = site_pages(12)
+    model, obs = learn(pages[:11], warmup_pages=20)  # one warm-up: all counted, then voted
+    calls: list[int] = []
+    classify = SiteModel._classify
+
+    def counting(self: SiteModel, cluster: object, o: object) -> list[str | None]:
+        calls.append(1)
+        return classify(self, cluster, o)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SiteModel, "_classify", counting)
+    assert tag(0, 0) in model.clean(obs[0]).text
+    assert calls == []  # classified by its vote, nothing counted since
+    late = model.observe(parse_page(pages[11]))
+    assert calls == [1]  # the new page's vote
+    assert tag(11, 0) in model.clean(late).text and calls == [1]
+    assert tag(1, 0) in model.clean(obs[1]).text and calls == [1, 1]  # counted since: anew
+    assert tag(0, 0) in model.clean(obs[0]).text and calls == [1, 1, 1]  # reasons used up
