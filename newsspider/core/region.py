@@ -168,6 +168,8 @@ def _is_stamp(text: str) -> bool:
     >>> _is_stamp("Posted by Ann at 6:41 AM"), _is_stamp("2. Build your network")
     (True, False)
     """
+    if _DIGIT.search(text) is None:  # most lines: no digit at all
+        return False
     return _DIGIT.search(_ORDINAL.sub("", text, count=1)) is not None
 
 
