@@ -146,9 +146,7 @@ class VisibleDateParser:
         stamp = normalize_stamp(text)
         languages = self._languages(language)
         runs = _date_runs(stamp, self._names(language))
-        # Read whole when every word is a date word: other words ("Posted by Ann on") make
-        # dateparser fail, after a whole reading's cost.
-        if len(stamp) <= _FULL_PARSE_CHARS and not _WORD_OUTSIDE.search(_outside(stamp, runs)):
+        if len(stamp) <= _FULL_PARSE_CHARS and _only_date_words(stamp, runs):
             moment = self._parse(stamp, languages)
             if moment is not None:
                 return [Stamp(moment, _precision(stamp, moment), stamp, False)]
@@ -175,10 +173,12 @@ class VisibleDateParser:
             start = stamp.find(part, cursor)
             if not has_date_shape(part):
                 continue
-            if len(part) > _FULL_PARSE_CHARS or not (
-                _NUMERIC_DATE.search(part) or self._months(language).search(part.lower())
+            if (
+                len(part) > _FULL_PARSE_CHARS
+                or not (_NUMERIC_DATE.search(part) or self._months(language).search(part.lower()))
+                or not _only_date_words(part, _date_runs(part, self._names(language)))
             ):
-                return None
+                return None  # "Posted May 3, 2012": left to the runs
             moment = self._parse(part, languages)
             if moment is None:
                 return None
@@ -374,14 +374,16 @@ def _date_runs(stamp: str, names: frozenset[str]) -> list[tuple[int, int]]:
     return runs
 
 
-def _outside(stamp: str, runs: list[tuple[int, int]]) -> str:
-    """The text of `stamp` outside its date runs, capitals that may name a zone left out."""
+def _only_date_words(stamp: str, runs: list[tuple[int, int]]) -> bool:
+    """Whether no word of `stamp` lies outside its date `runs` (capitals that may name a
+    zone aside): what dateparser may read whole. Other words ("Posted by Ann on") make
+    it fail, after a whole reading's cost."""
     parts, cursor = [], 0
     for start, end in runs:
         parts.append(stamp[cursor:start])
         cursor = end
     parts.append(stamp[cursor:])
-    return _ZONE_WORD.sub("", " ".join(parts))
+    return not _WORD_OUTSIDE.search(_ZONE_WORD.sub("", " ".join(parts)))
 
 
 def _is_lone_clock(stamp: str, run: tuple[int, int], date: tuple[int, int]) -> bool:
