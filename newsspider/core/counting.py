@@ -16,7 +16,7 @@ n))`` entries. A page is one "item" of the stream: :meth:`LossyCounter.end_page`
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -52,6 +52,17 @@ class LossyCounter(Generic[K]):
         entry[0] += 1
         for i, value in enumerate(sums, start=2):
             entry[i] += value
+
+    def add_all(self, keys: Iterable[K]) -> None:
+        """Count each of `keys` once for the current page (no sums): ``add`` in a loop."""
+        entries = self.entries
+        delta = self.pages // self.bucket_pages
+        for key in keys:
+            entry = entries.get(key)
+            if entry is None:
+                entries[key] = [1, delta]
+            else:
+                entry[0] += 1
 
     def count(self, key: K) -> int:
         """Pages counted for `key` (0 if unknown or pruned)."""

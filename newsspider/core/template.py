@@ -399,27 +399,20 @@ class SiteModel:
         analysis = obs.analysis
         assert analysis is not None
         texts = cluster.texts
-        seen_texts: set[int] = set()
         places: dict[int, list[int]] = {}
-        for block, place, text in zip(
-            obs.page.blocks, analysis.block_places, analysis.block_texts, strict=True
-        ):
-            if text not in seen_texts:
-                seen_texts.add(text)
-                texts.add(text)
-            sums = places.setdefault(place, [0, 0])
+        for block, place in zip(obs.page.blocks, analysis.block_places, strict=True):
+            sums = places.get(place)
+            if sums is None:
+                sums = places[place] = [0, 0]
             sums[0] += 1
             sums[1] += visual_length(block.text)
-        for tail in set(analysis.block_tails) - {0}:
-            cluster.tails.add(tail)
+        texts.add_all(dict.fromkeys(analysis.block_texts))  # once each, in page order
+        cluster.tails.add_all(set(analysis.block_tails) - {0})
         for place, (blocks, chars) in places.items():
             cluster.places.add(place, blocks, chars)
-        for key in obs.shape:
-            cluster.shape.add(key)
-        for place in {analysis.block_places[i] for i in analysis.items}:
-            cluster.item_places.add(place)
-        for place in set(analysis.teasers.values()):
-            cluster.teaser_places.add(place)
+        cluster.shape.add_all(obs.shape)
+        cluster.item_places.add_all({analysis.block_places[i] for i in analysis.items})
+        cluster.teaser_places.add_all(set(analysis.teasers.values()))
         cluster.pages += 1
         for counter in (
             texts,
