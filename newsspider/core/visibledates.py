@@ -73,6 +73,8 @@ _AM_PM = re.compile(r"[ap]\.?m\.?")
 _ZONE = re.compile(r"[A-Z]{2,5}")
 _CLOCK_END = re.compile(r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?|[ap]\.?m\.?)$", re.I)
 _CLOCK_GAP = 5
+_NUMBER = re.compile(r"\d+")
+_TRAILING_ZONE = re.compile(r"\s+[A-Z]{2,5}$")
 _WORD_OUTSIDE = re.compile(r"[^\W\d_]")
 _ZONE_WORD = re.compile(r"\b[A-Z]{2,5}\b")
 _JOINER = re.compile(r"\s*[,./:\-–—]?\s*")
@@ -223,15 +225,24 @@ class VisibleDateParser:
         """
         found: list[Stamp] = []
         cursor = 0
+        dayless = 0
         for number, (start, end) in enumerate(runs):
             run = stamp[start:end]
             if not has_date_shape(run):
                 continue  # "18 comments", a clock alone
+            if _is_dayless(run):
+                dayless += 1  # "in July 2006", "© 2012": no full date
+                continue
             if len(run) > _FULL_PARSE_CHARS or not (
                 _NUMERIC_DATE.search(run) or self._months(language).search(run.lower())
             ):
                 return None
             moment = self._parse(run, languages)
+            zone = _TRAILING_ZONE.search(run)
+            if moment is None and zone:  # a zone dateparser does not know ("6:45 PM CT")
+                end -= len(zone[0])
+                run = stamp[start:end]
+                moment = self._parse(run, languages)
             if moment is None:
                 return None
             update = bool(_UPDATE_LABEL.search(stamp[cursor:start]))
@@ -246,6 +257,8 @@ class VisibleDateParser:
                 run = stamp[start:end]
             found.append(Stamp(moment, _precision(run, moment), run, update))
             cursor = end
+        if not found and dayless:
+            return []  # only months of years: nothing for the search to find either
         return found or None
 
     def _with_clock(
@@ -372,6 +385,12 @@ def _date_runs(stamp: str, names: frozenset[str]) -> list[tuple[int, int]]:
     if start >= 0:
         runs.append((start, end))
     return runs
+
+
+def _is_dayless(run: str) -> bool:
+    """Whether a date-shaped run names no day: its only number is a year ("July 2006")."""
+    numbers = _NUMBER.findall(run)
+    return len(numbers) == 1 and len(numbers[0]) == 4 and not _NUMERIC_DATE.search(run)
 
 
 def _only_date_words(stamp: str, runs: list[tuple[int, int]]) -> bool:

@@ -485,6 +485,9 @@ def test_dates_amid_words_are_read_without_dateparsers_search(monkeypatch: Any) 
             "Posted by Ann Lee on July 18, 2012 at 11:00 AM",
             "by Ann Lee Published Nov. 7, 2012 1:21 pm Updated Nov. 7, 2012 4:01 pm",
             "Posted on September 28th, 2012 and 18 comments",
+            "By Ann Lee | Last updated February 26, 2009 6:45 PM CT",  # a zone it cannot read
+            "It first tested the missile in July 2006, but it failed.",  # no day: no date
+            "© 2012 The Associated Press. This material may not be published",
         )
     ]
     assert read == [
@@ -496,6 +499,9 @@ def test_dates_amid_words_are_read_without_dateparsers_search(monkeypatch: Any) 
             ("2012-11-07T16:01:00", True, "Nov. 7, 2012 4:01 pm"),
         ],
         [("2012-09-28T00:00:00", False, "September 28th, 2012")],
+        [("2009-02-26T18:45:00", True, "February 26, 2009 6:45 PM")],
+        [],
+        [],
     ]
 
 
