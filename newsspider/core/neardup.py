@@ -160,7 +160,7 @@ class NearDuplicateIndex:
             permutations=self._permutations,
             scheme=_SCHEME,
         )
-        minhash.update_batch(hashes)
+        minhash.update_batch(hashes.tolist())  # Python ints: datasketch iterates them
         return byte_signature(minhash.hashvalues)
 
     def similar(self, signature: Signature) -> list[tuple[int, float]]:
