@@ -74,7 +74,7 @@ _ZONE = re.compile(r"[A-Z]{2,5}")
 _CLOCK_END = re.compile(r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?|[ap]\.?m\.?)$", re.I)
 _CLOCK_GAP = 5
 _NUMBER = re.compile(r"\d+")
-_TRAILING_ZONE = re.compile(r"\s+[A-Z]{2,5}$")
+_TRAILING_ZONE = re.compile(r"\s+([A-Z]{2,5})$")
 _WORD_OUTSIDE = re.compile(r"[^\W\d_]")
 _ZONE_WORD = re.compile(r"\b[A-Z]{2,5}\b")
 _JOINER = re.compile(r"\s*[,./:\-–—]?\s*")
@@ -125,6 +125,7 @@ class VisibleDateParser:
         self._parsers: dict[str, DateDataParser] = {}
         self._month_names: dict[str | None, re.Pattern[str]] = {}
         self._calendar_words: dict[str | None, frozenset[str]] = {}
+        self._unknown_zones: set[str] = set()
         self._shapes = StampShapes()
         self._read: dict[tuple[str, str | None], list[Stamp]] = {}
 
@@ -237,12 +238,15 @@ class VisibleDateParser:
                 _NUMERIC_DATE.search(run) or self._months(language).search(run.lower())
             ):
                 return None
-            moment = self._parse(run, languages)
             zone = _TRAILING_ZONE.search(run)
+            known = zone is None or zone[1] not in self._unknown_zones
+            moment = self._parse(run, languages) if known else None
             if moment is None and zone:  # a zone dateparser does not know ("6:45 PM CT")
                 end -= len(zone[0])
                 run = stamp[start:end]
                 moment = self._parse(run, languages)
+                if moment is not None and known and len(self._unknown_zones) < 1000:
+                    self._unknown_zones.add(zone[1])  # read without it from now on
             if moment is None:
                 return None
             update = bool(_UPDATE_LABEL.search(stamp[cursor:start]))
