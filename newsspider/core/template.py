@@ -84,6 +84,9 @@ _KNOWN_HASHES: dict[str, int] = {}
 _TEXT_HASHES: dict[str, int] = {}
 _KNOWN_HASHES_SIZE = 20_000
 _CONTINUATION_CHARS = 300
+# Prose with links: a sentence-long block inside the region keeps its place there if this
+# share of its text at least is not link text and article text follows it.
+_LINKED_PROSE_SHARE = 0.3
 # Content (weighted characters) the learned region must hold to be used where template
 # text outweighs it.
 _REGION_MIN_CONTENT = 100
@@ -94,6 +97,9 @@ _FIGURE_LEVELS = 4
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # Elements that hold a page's or an article's furniture (links, credits, forms), not its text.
 _FURNITURE_TAGS = frozenset({"footer", "nav", "form"})
+# Elements that, inside the article region, hold a composition of their own (a gallery, a
+# related story's card, an embedded post) unless a paragraph of prose lies in them.
+_EMBED_TAGS = frozenset({"article"})
 
 
 @dataclass(frozen=True)
@@ -463,11 +469,20 @@ class SiteModel:
             inside[index] = True
         for index in _continuation(page, reasons, inside, roots):
             inside[index] = True
+        last_content = _last_content(reasons, inside)
+        prose = _prose_holders(page, self.config.sentence_chars)
         headline = _title_words(title or page.title)
         kept: list[Block] = []
         dropped: list[tuple[str, Block]] = []
         seen: set[str] = set()
         for block, reason, within in zip(page.blocks, reasons, inside, strict=True):
+            if (
+                reason == LINKS
+                and within
+                and block.index < last_content
+                and _is_linked_prose(block, self.config.sentence_chars)
+            ):
+                reason = None
             if reason is None and not within:
                 reason = OUTSIDE_REGION
             if reason is None and headline and _is_headline(block.text, headline):
@@ -476,7 +491,7 @@ class SiteModel:
                 block.index in obs.analysis.captions or _in_figure(page, block.node)
             ):
                 reason = CAPTION
-            if reason is None and _in_furniture(page, block.node, roots, scores):
+            if reason is None and _in_furniture(page, block.node, roots, scores, prose):
                 reason = FURNITURE
             if reason is None:
                 folded = text_key(block.text)
@@ -836,16 +851,21 @@ def _region_anchor(page: Page, index: int, roots: set[int], levels: int) -> int:
     return above[min(levels, len(above) - 1)]
 
 
-def _in_furniture(page: Page, node: int, roots: set[int], scores: list[float]) -> bool:
+def _in_furniture(
+    page: Page, node: int, roots: set[int], scores: list[float], prose: set[int]
+) -> bool:
     """Whether a block sits in a ``<footer>``, ``<nav>`` or ``<form>`` inside the article
-    region: the article's own footer (tags, credits), a poll, a comment form.
+    region: the article's own footer (tags, credits), a poll, a comment form; or in an
+    ``<article>`` there that holds no paragraph of prose (`prose`: the nodes that do): a
+    gallery's or a related story's card embedded in the article.
 
     Such an element holding half of the region's weight or more is the page's wrapper (an
     ASP.NET form around the whole page), not furniture.
     """
     furniture: list[int] = []
     while node >= 0 and node not in roots:
-        if page.nodes[node].tag in _FURNITURE_TAGS:
+        tag = page.nodes[node].tag
+        if tag in _FURNITURE_TAGS or (tag in _EMBED_TAGS and node not in prose):
             furniture.append(node)
         parent = page.nodes[node].parent
         if parent < 0:
@@ -853,6 +873,19 @@ def _in_furniture(page: Page, node: int, roots: set[int], scores: list[float]) -
         node = parent
     limit = 0.5 * max(scores[node], 0.0) if node >= 0 else 0.0
     return any(scores[f] < limit for f in furniture)
+
+
+def _prose_holders(page: Page, sentence_chars: int) -> set[int]:
+    """Nodes with a paragraph (a ``<p>`` of a sentence or more) in their subtree."""
+    found: set[int] = set()
+    for block in page.blocks:
+        if page.nodes[block.node].tag != "p" or visual_length(block.text) < sentence_chars:
+            continue
+        node = block.node
+        while node >= 0 and node not in found:
+            found.add(node)
+            node = page.nodes[node].parent
+    return found
 
 
 def _in_figure(page: Page, node: int) -> bool:
@@ -916,6 +949,32 @@ def _subheadings(page: Page, reasons: list[str | None]) -> list[int]:
         ):
             found.append(index)
     return found
+
+
+def _is_linked_prose(block: Block, sentence_chars: int) -> bool:
+    """Whether a block mostly of link text is still prose: a sentence or more, with a good
+    share of its own words outside the links ("As noted in <our story on the judgment>, the
+    patents <asserted against Apple> include...").
+
+    Inside the article region, and with article text after it, such a block is the article
+    citing its sources, not a "read also" box (those close the article or stand alone).
+
+    >>> _is_linked_prose(Block("Nancy Folbre is an economics professor at the University of "
+    ...     "Massachusetts, Amherst. She edited a book.", 0, 60), 100)
+    True
+    >>> _is_linked_prose(Block("Google may launch a new phone next week, sources say", 0, 52), 100)
+    False
+    """
+    size = len(block.text)
+    return size >= sentence_chars and size - block.link_chars >= _LINKED_PROSE_SHARE * size
+
+
+def _last_content(reasons: list[str | None], inside: list[bool]) -> int:
+    """Index of the region's last block that may be content (-1 if none)."""
+    for index in range(len(reasons) - 1, -1, -1):
+        if reasons[index] is None and inside[index]:
+            return index
+    return -1
 
 
 def _is_markup(text: str) -> bool:

@@ -537,3 +537,41 @@ def test_clean_reuses_the_votes_reasons_until_another_page_is_counted(
     assert tag(11, 0) in model.clean(late).text and calls == [1]
     assert tag(1, 0) in model.clean(obs[1]).text and calls == [1, 1]  # counted since: anew
     assert tag(0, 0) in model.clean(obs[0]).text and calls == [1, 1, 1]  # reasons used up
+
+
+def test_prose_citing_its_sources_in_links_is_kept_inside_the_article() -> None:
+    cited = (
+        "As noted in <a href='/s/1'>our earlier story on the spending plan</a>, the council "
+        "<a href='/s/2'>approved the new budget</a> after members "
+        "<a href='/s/3'>debated the tax measures</a> for hours."
+    )
+    closing = (
+        "<p>Read more at the Wire, which covered the vote: <a href='/s/4'>Council approves "
+        "the spending plan after long debate on taxes</a> and <a href='/s/5'>what it "
+        "means</a>.</p>"
+    )
+    pages = site_pages(10)
+    pages[4] = pages[4].replace("</p><p>", f"</p><p>{cited}</p><p>", 1)
+    pages[4] = pages[4].replace("</p></div>", f"</p>{closing}</div>", 1)
+    cleaned = clean_one(pages, 4)
+    assert "the council approved the new budget after members" in cleaned.text
+    assert "Read more at the Wire" not in cleaned.text
+    assert tag(4, 0) in cleaned.text
+
+
+def test_card_embedded_in_the_article_is_dropped_but_not_a_section_of_prose() -> None:
+    card = (
+        "<article class='card'><img src='/g.jpg'><h3>Gallery: scenes from the harbour "
+        "festival</h3><p>Boats at dawn.</p></article>"
+    )
+    section = (
+        f"<article class='part'><p>{SENTENCES[1]} {SENTENCES[2]} Part {tag(6, 9)}</p></article>"
+    )
+    pages = site_pages(10)
+    pages[5] = pages[5].replace("</p><p>", f"</p>{card}<p>", 1)
+    pages[6] = pages[6].replace("</p><p>", f"</p>{section}<p>", 1)
+    model, obs = learn(pages)
+    card_page, section_page = model.clean(obs[5]), model.clean(obs[6])
+    assert "harbour festival" not in card_page.text and "Boats at dawn" not in card_page.text
+    assert tag(5, 1) in card_page.text
+    assert f"Part {tag(6, 9)}" in section_page.text
