@@ -57,7 +57,8 @@ _LABEL = re.compile(
 _DASHED = re.compile(r"^[—–-]+\s*(?P<rest>.+?)\.?$")
 _BRACKETED = re.compile(r"^[(\[](?P<rest>[^()\[\]]+)[)\]]\.?$")
 _SEVERAL = re.compile(r"\s*(?:/|&|,|،|\band\b|\s+و\s*)\s*")
-_MAX_CREDIT_CHARS = 60
+MAX_CREDIT_CHARS = 60
+"""The longest credit line, stripped (longer lines are prose)."""
 
 
 def agency_key(text: str) -> str:
@@ -102,7 +103,7 @@ def credit_line(line: str) -> str | None:
     Only a line that is a credit and nothing else: a sentence naming an agency is not one.
     """
     line = line.strip()
-    if not line or len(line) > _MAX_CREDIT_CHARS:
+    if not line or len(line) > MAX_CREDIT_CHARS:
         return None
     for pattern in (_LABEL, _DASHED, _BRACKETED):
         match = pattern.match(line)

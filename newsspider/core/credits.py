@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsspider.core.agencies import agency_of, credit_line
+from newsspider.core.agencies import MAX_CREDIT_CHARS, agency_of, credit_line
 from newsspider.core.blocks import Block, Page
 from newsspider.core.bylines import BylineReader, has_byline_label
 from newsspider.core.datelines import Dateline, dateline_of, uppercase_place
@@ -47,11 +47,19 @@ class Credits:
 
 
 class CreditFinder:
-    """Finds the credits of a page; holds the byline reader and its calendar words."""
+    """Finds the credits of a page; holds the byline reader and its calendar words.
 
-    def __init__(self, reader: BylineReader, near_blocks: int = 12) -> None:
+    remembered: how many short block texts' credit readings are kept across pages (a site
+        repeats its captions and widget lines); all are forgotten when full.
+    """
+
+    def __init__(
+        self, reader: BylineReader, near_blocks: int = 12, remembered: int = 10_000
+    ) -> None:
         self.reader = reader
         self.near_blocks = near_blocks
+        self.remembered = remembered
+        self._credits_of: dict[str, str | None] = {}
 
     def find(
         self,
@@ -152,12 +160,26 @@ class CreditFinder:
                 found.append(("credit_line", agency))
                 credits.removed.append(lines.pop(i))
         credits.text = "\n".join(lines)
+        # zone.contains inlined: this runs for every block of the page.
+        root, root_end = (zone.root, zone.root_end) if zone.root >= 0 else (0, 0)
         for block in page.blocks:
-            if block.index in near or zone.contains(page, block.node):
-                agency = credit_line(block.text)
+            if block.index in near or root <= block.node < root_end:
+                agency = self._credit_line(block.text)
                 if agency is not None:
                     found.append(("credit_line", agency))
         return found
+
+    def _credit_line(self, text: str) -> str | None:
+        """:func:`credit_line`, remembered for short texts (long ones are never credits)."""
+        if len(text.strip()) > MAX_CREDIT_CHARS:
+            return None
+        known = self._credits_of
+        if text in known:
+            return known[text]
+        if len(known) >= self.remembered:
+            known.clear()
+        agency = known[text] = credit_line(text)
+        return agency
 
     def _bylines(
         self, page: Page, header: list[Block], text: str, language: str | None
@@ -203,7 +225,7 @@ def _is_byline_block(page: Page, block: Block) -> bool:
     if has_byline_label(block.text):
         return True
     tokens = page.nodes[block.node].tokens
-    return len(block.text) <= 80 and any(_AUTHOR_TOKENS.search(t) for t in tokens)
+    return len(block.text) <= 80 and any(map(_AUTHOR_TOKENS.search, tokens))
 
 
 def _drop_head_line(credits: Credits, line: str) -> None:

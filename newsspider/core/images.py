@@ -18,7 +18,9 @@ the element holding it, else its ``alt`` text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate
 from urllib.parse import urljoin
 
 from w3lib.url import safe_url_string
@@ -48,18 +50,24 @@ def article_images(
     come after the page's own and fill in captions the page lacks.
     """
     found: dict[str, tuple[str, str]] = {}
+    place = _Placement(page, zone)
+    resolved: dict[str, str | None] = {}  # src -> absolute: og:image often repeats one
     for owner, src, alt in page.images:
-        if not _is_article_picture(page, zone, owner):
+        if not place.is_article_picture(owner):
             continue  # first: resolving every thumbnail's URL costs more than this
-        absolute = _absolute(url, src)
-        if absolute is None or absolute in found:
-            continue
         if _NOT_PICTURE.search(src) or _NOT_PICTURE.search(alt):
+            continue  # and a logo's or an icon's is never needed
+        if src not in resolved:
+            resolved[src] = _absolute(url, src)
+        absolute = resolved[src]
+        if absolute is None or absolute in found:
             continue
         found[absolute] = (_caption(page, owner) or alt.strip(), "page")
     for src, caption, source in named:
-        absolute = _absolute(url, src)
-        if absolute is None or _NOT_PICTURE.search(src):
+        if _NOT_PICTURE.search(src):
+            continue
+        absolute = resolved[src] if src in resolved else _absolute(url, src)
+        if absolute is None:
             continue
         if absolute in found:
             kept, how = found[absolute]
@@ -80,30 +88,64 @@ def _absolute(base: str, src: str) -> str | None:
     return absolute if absolute.startswith(("http://", "https://")) else None
 
 
-def _is_article_picture(page: Page, zone: ArticleZone, owner: int) -> bool:
-    """In the article subtree (or just below the headline), not in a list item, not in an
-    element named like chrome (logo, share, related, comment...)."""
-    if owner < 0:
-        return False
-    if not zone.contains(page, owner) and not _below_headline(page, zone, owner):
-        return False
-    for node in page.ancestors(owner):
-        if node == zone.root:
-            break
-        element = page.nodes[node]
-        if element.tag == "li" or any(_NOT_PICTURE.search(t) for t in element.tokens):
+class _Placement:
+    """Where a page's images sit relative to its article zone, with what one image's answer
+    teaches about the next (images share ancestors) kept for the page."""
+
+    def __init__(self, page: Page, zone: ArticleZone) -> None:
+        self.page = page
+        self.zone = zone
+        self._clean: dict[int, bool] = {}  # node -> no chrome between it and the zone root
+        self._reach: list[int] | None = None  # running maximum of the blocks' nodes
+
+    def is_article_picture(self, owner: int) -> bool:
+        """In the article subtree (or just below the headline), not in a list item, not in
+        an element named like chrome (logo, share, related, comment...)."""
+        if owner < 0:
             return False
-        if any(t.startswith((".related", ".comment", "#comment")) for t in element.tokens):
+        zone = self.zone
+        if not zone.contains(self.page, owner) and not self._below_headline(owner):
             return False
-    return True
+        return self._chrome_free(owner)
+
+    def _chrome_free(self, node: int) -> bool:
+        """No list item or chrome-named element from `node` up to the zone root (excluded)."""
+        nodes, root, clean = self.page.nodes, self.zone.root, self._clean
+        path: list[int] = []
+        free = True
+        while node >= 0 and node != root:
+            known = clean.get(node)
+            if known is not None:
+                free = known
+                break
+            path.append(node)
+            element = nodes[node]
+            if _is_chrome(element.tag, element.tokens):
+                free = False
+                break
+            node = element.parent
+        for seen in path:  # each has the same answer: it lies on the chain just walked
+            clean[seen] = free
+        return free
+
+    def _below_headline(self, owner: int) -> bool:
+        """A lead picture outside the subtree (a short article's figure after its header)."""
+        if self.zone.headline < 0:
+            return False
+        if self._reach is None:
+            self._reach = list(accumulate((b.node for b in self.page.blocks), max))
+        # The first block whose node is `owner` or later is the first whose running maximum
+        # is: a bisection, not a walk over the blocks for every image.
+        blocks = self.page.blocks
+        at = bisect_left(self._reach, owner)
+        index = blocks[at].index if at < len(blocks) else -1
+        return 0 < index - self.zone.headline <= _LEAD_REACH
 
 
-def _below_headline(page: Page, zone: ArticleZone, owner: int) -> bool:
-    """A lead picture outside the subtree (a short article's figure after its header)."""
-    if zone.headline < 0:
-        return False
-    index = next((b.index for b in page.blocks if b.node >= owner), -1)
-    return 0 < index - zone.headline <= _LEAD_REACH
+def _is_chrome(tag: str, tokens: tuple[str, ...]) -> bool:
+    if tag == "li" or any(map(_NOT_PICTURE.search, tokens)):
+        return True
+    return any(t.startswith((".related", ".comment", "#comment")) for t in tokens)
 
 
 def _caption(page: Page, owner: int) -> str:
@@ -117,9 +159,7 @@ def _caption(page: Page, owner: int) -> str:
                 break
             continue
         element = page.nodes[block.node]
-        is_caption = element.tag == "figcaption" or any(
-            _CAPTION_TOKENS.search(t) for t in element.tokens
-        )
+        is_caption = element.tag == "figcaption" or any(map(_CAPTION_TOKENS.search, element.tokens))
         if is_caption and len(block.text) <= _MAX_CAPTION_CHARS:
             return block.text
     return ""

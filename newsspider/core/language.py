@@ -74,6 +74,12 @@ class LanguageChecker:
         self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         labels = [str(label) for label in self._identifier.labels if len(label) == 2]
         self._identifier.set_languages(labels)
+        # The restricted table is a column selection of float16, laid out by column. Each
+        # text gathers its feature rows from it (~25x faster from a row-major copy) and
+        # multiplies them in float32 (numpy casts float16 rows first): a row-major float32
+        # copy holds the same values and gives the same scores bit for bit, in ~half the
+        # time, for ~23 MB more.
+        self._identifier.nb_ptc = self._identifier.nb_ptc.astype("float32", order="C")
         self.codes = frozenset(labels)
 
     def rank(self, text: str) -> list[tuple[str, float]]:

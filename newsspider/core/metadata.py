@@ -22,7 +22,7 @@ knowledge (title affixes, site-wide keywords, default share images) lives in a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +36,8 @@ from newsspider.core.language import LanguageChecker, language_code
 from newsspider.core.profile import SiteProfile
 from newsspider.core.structured import JsonLd, meta_value, parse_json_ld
 from newsspider.core.taxonomy import (
+    MarkReader,
+    Marks,
     breadcrumb_section,
     clean_tags,
     json_ld_breadcrumb,
@@ -124,6 +126,8 @@ class _Context:
     profile: SiteProfile | None
     site_keys: list[str]
     zone: ArticleZone = ArticleZone(-1, (), -1)
+    marks: Marks = Marks(frozenset(), frozenset())
+    """The page's tokens that name a breadcrumb trail or a tag box."""
 
     def article_value(self, key: str) -> Any:
         """A field of the JSON-LD article (None without one)."""
@@ -136,6 +140,7 @@ class MetadataExtractor:
     def __init__(self, config: MetadataConfig | None = None) -> None:
         self.config = config or MetadataConfig()
         self.dates = DateFinder(VisibleDateParser(), self.config.min_year)
+        self.marks = MarkReader()
         self.credits = CreditFinder(BylineReader(), self.config.near_blocks)
         self.languages = LanguageChecker(
             min_letters=self.config.language_min_letters,
@@ -158,14 +163,17 @@ class MetadataExtractor:
         ld = parse_json_ld(page.json_ld)
         article = ld.article(url, page.meta.get("og:title") or page.title)
         site_name = _site_name(page, ld, article)
+        shown_headings = headings(page)
         trusted, shown, segments = observe_title(
-            page, _declared_headlines(page, ld, article), headings(page)[:5]
+            page, _declared_headlines(page, ld, article), shown_headings[:5]
         )
         affixes = known_affixes(profile, trusted, site_name)
         keys = [words_key(site_name)] + [a.partition(":")[2] for a in affixes]
-        ctx = _Context(page, url, ld, article, profile, [k for k in keys if k])
+        ctx = _Context(
+            page, url, ld, article, profile, [k for k in keys if k], marks=self.marks.read(page)
+        )
         meta = Metadata(text=text)
-        self._title(meta, ctx, affixes)
+        self._title(meta, ctx, affixes, shown_headings)
         ctx.zone = locate(page, text or "", meta.title or "")
         self._language(meta, ctx)
         self._dates(meta, ctx, now or datetime.now(UTC))
@@ -177,13 +185,15 @@ class MetadataExtractor:
             profile.observe(shown, segments, keywords, share)
         return meta
 
-    def _title(self, meta: Metadata, ctx: _Context, affixes: Sequence[str]) -> None:
+    def _title(
+        self, meta: Metadata, ctx: _Context, affixes: Sequence[str], shown: Sequence[str]
+    ) -> None:
         page = ctx.page
         candidates = [
             ("json_ld", ctx.ld.text(ctx.article_value("headline"))),
             ("og_title", page.meta.get("og:title", "")),
             ("twitter_title", page.meta.get("twitter:title", "")),
-            ("h1", visible_headline(page, affixes)),
+            ("h1", visible_headline(page, affixes, shown)),
             ("title", page.title),
         ]
         chosen = choose_title(candidates, affixes)
@@ -238,7 +248,7 @@ class MetadataExtractor:
             ("json_ld", ctx.ld.text(ctx.article_value("articleSection"))),
             ("meta", ctx.page.meta.get("article:section", "")),
             ("json_ld_breadcrumb", json_ld_breadcrumb(ctx.ld, title) or ""),
-            ("breadcrumb", breadcrumb_section(ctx.page, ctx.zone, title) or ""),
+            ("breadcrumb", breadcrumb_section(ctx.page, ctx.zone, title, ctx.marks) or ""),
             ("url", url_section(ctx.page, ctx.url) or ""),
         ]
         found = [(s, " ".join(v.split())) for s, v in candidates if v and v.strip()]
@@ -252,14 +262,7 @@ class MetadataExtractor:
         keywords = split_keywords(page.meta.get("keywords", ""))
         profile = ctx.profile
         site_keyword: Callable[[str], bool] = profile.is_site_keyword if profile else _never
-        candidates = [
-            ("json_ld", ctx.ld.list_of(ctx.article_value("keywords"))),
-            ("article_tag", split_keywords(page.meta.get("article:tag", ""))),
-            ("news_keywords", split_keywords(page.meta.get("news_keywords", ""))),
-            ("keywords", keywords),
-            ("visible", visible_tags(page, ctx.zone)),
-        ]
-        for source, tags in candidates:
+        for source, tags in _tag_candidates(ctx, keywords):
             kept = clean_tags(tags, meta.title or "", ctx.site_keys, site_keyword)
             if kept:
                 meta.tags, meta.sources["tags"] = kept, source
@@ -279,6 +282,17 @@ class MetadataExtractor:
         if images:
             meta.sources["images"] = images[0][2]
         return share
+
+
+def _tag_candidates(ctx: _Context, keywords: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """(source, tags), most specific first; lazily, as the first source with tags wins and
+    the visible tag box costs a walk over the page."""
+    page = ctx.page
+    yield "json_ld", ctx.ld.list_of(ctx.article_value("keywords"))
+    yield "article_tag", split_keywords(page.meta.get("article:tag", ""))
+    yield "news_keywords", split_keywords(page.meta.get("news_keywords", ""))
+    yield "keywords", keywords
+    yield "visible", visible_tags(page, ctx.zone, ctx.marks)
 
 
 def _site_name(page: Page, ld: JsonLd, article: Mapping[str, Any] | None) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsspider.core.blocks import Page
@@ -62,16 +63,25 @@ def _names(key: str, site: str) -> bool:
     return bool(site) and squeezed in site and 2 * len(squeezed) >= len(site)
 
 
-def breadcrumb_section(page: Page, zone: ArticleZone, title: str) -> str | None:
-    """The last breadcrumb before the article itself, past the home link."""
-    marked = _marked_nodes(page, _BREADCRUMB)
+def breadcrumb_section(
+    page: Page, zone: ArticleZone, title: str, marks: Marks | None = None
+) -> str | None:
+    """The last breadcrumb before the article itself, past the home link.
+
+    `marks` are the page's :class:`Marks`, when the caller has read them.
+    """
+    marked = _marked_nodes(page, (marks or Marks.of(page)).breadcrumb)
+    if marked is None:
+        return None  # no breadcrumb element, so no crumbs
     crumbs: list[str] = []
     for block in page.blocks:
         if marked[block.node]:
             crumbs += [c.strip() for c in _CRUMB_SPLIT.split(block.text) if c.strip()]
     if not crumbs:
         return None
-    homes = {text for href, text in page.links if _path(href) in ("", "/")}
+    # Only a crumb's own text can be a home link's: spares splitting every link of the page.
+    texts = set(crumbs)
+    homes = {text for href, text in page.links if text in texts and _path(href) in ("", "/")}
     title_key = words_key(title)
     named = [
         c
@@ -102,11 +112,13 @@ def url_section(page: Page, url: str) -> str | None:
         return None
     named: dict[str, str] = {}
     for href, text in page.links:
+        if not text or len(text.split()) > _MAX_SECTION_WORDS:
+            continue  # a headline or a picture, not a section's name
         lowered = href.lower()
-        if not any(slug in lowered for slug in slugs):
+        if not any(map(lowered.__contains__, slugs)):
             continue  # cannot end in a slug: spares splitting every link of the page
         parts = [p for p in _path(href).lower().split("/") if p]
-        if parts and text and len(text.split()) <= _MAX_SECTION_WORDS:
+        if parts:
             named.setdefault(parts[-1], text)
     for slug in slugs:
         if slug in named:
@@ -114,13 +126,16 @@ def url_section(page: Page, url: str) -> str | None:
     return None
 
 
-def visible_tags(page: Page, zone: ArticleZone) -> list[str]:
-    """Link texts of a tag box ("Tags: a, b") in or after the article."""
-    marked = _marked_nodes(page, _TAG_BOX)
+def visible_tags(page: Page, zone: ArticleZone, marks: Marks | None = None) -> list[str]:
+    """Link texts of a tag box ("Tags: a, b") in or after the article.
+
+    `marks` are the page's :class:`Marks`, when the caller has read them.
+    """
+    marked = _marked_nodes(page, (marks or Marks.of(page)).tag_box)
     for block in page.blocks:
         if block.link_chars == 0 or not zone.contains(page, block.node):
             continue
-        if not marked[block.node] and not _TAG_LABEL.match(block.text):
+        if not (marked is not None and marked[block.node]) and not _TAG_LABEL.match(block.text):
             continue
         text = _TAG_LABEL.sub("", block.text)
         tags = [t for href, t in page.links if t and t in text and _TAG_LINK.search(href)]
@@ -129,13 +144,64 @@ def visible_tags(page: Page, zone: ArticleZone) -> list[str]:
     return []
 
 
-def _marked_nodes(page: Page, pattern: re.Pattern[str]) -> list[bool]:
-    """Per node: whether it or one of its ancestors has a class/id token `pattern` finds."""
-    hits = {t for t in {t for node in page.nodes for t in node.tokens} if pattern.search(t)}
+@dataclass(frozen=True)
+class Marks:
+    """The class/id tokens of a page that name a breadcrumb trail and a tag box."""
+
+    breadcrumb: frozenset[str]
+    tag_box: frozenset[str]
+
+    @classmethod
+    def of(cls, page: Page) -> Marks:
+        """The marks of `page`, read afresh."""
+        return MarkReader(0).read(page)
+
+
+class MarkReader:
+    """Reads pages' :class:`Marks`, remembering what each element's tokens name: a site's
+    pages repeat them. At most `max_entries` token sets are remembered (all forgotten when
+    full; 0: none).
+
+    >>> from newsspider.core.blocks import parse_page
+    >>> page = parse_page('<ol class="breadcrumb"><li>Home</li></ol><div id="tags">a</div>')
+    >>> MarkReader().read(page)
+    Marks(breadcrumb=frozenset({'.breadcrumb'}), tag_box=frozenset({'#tags'}))
+    """
+
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self.max_entries = max_entries
+        self._known: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def read(self, page: Page) -> Marks:
+        """The marks of `page`."""
+        known = self._known
+        breadcrumb: set[str] = set()
+        tag_box: set[str] = set()
+        for tokens in {node.tokens for node in page.nodes}:
+            names = known.get(tokens)
+            if names is None:
+                names = (
+                    tuple(t for t in tokens if _BREADCRUMB.search(t)),
+                    tuple(t for t in tokens if _TAG_BOX.search(t)),
+                )
+                if self.max_entries:
+                    if len(known) >= self.max_entries:
+                        known.clear()
+                    known[tokens] = names
+            breadcrumb.update(names[0])
+            tag_box.update(names[1])
+        return Marks(frozenset(breadcrumb), frozenset(tag_box))
+
+
+def _marked_nodes(page: Page, hits: frozenset[str]) -> list[bool] | None:
+    """Per node: whether it or one of its ancestors has one of the class/id tokens `hits`;
+    None when there are none (no node is marked)."""
+    if not hits:
+        return None
     marked: list[bool] = []
     for node in page.nodes:
         inherited = node.parent >= 0 and marked[node.parent]
-        marked.append(inherited or (bool(hits) and not hits.isdisjoint(node.tokens)))
+        marked.append(inherited or not hits.isdisjoint(node.tokens))
     return marked
 
 

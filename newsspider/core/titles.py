@@ -84,11 +84,16 @@ def headings(page: Page) -> list[str]:
     return found["h1"] + found["h2"]
 
 
-def visible_headline(page: Page, affixes: Iterable[str] = ()) -> str:
+def visible_headline(
+    page: Page, affixes: Iterable[str] = (), shown: Sequence[str] | None = None
+) -> str:
     """The first h1 (else h2) that is most of the ``<title>`` (its affixes cut): the headline
-    as shown. A section name in an h1 ("Markets") is not it."""
+    as shown. A section name in an h1 ("Markets") is not it.
+
+    `shown` are the page's :func:`headings`, when the caller has them.
+    """
     title = words_key(strip_all(page.title, affixes))
-    for text in headings(page):
+    for text in headings(page) if shown is None else shown:
         key = words_key(text)
         if key and (not title or (key in title and 2 * len(key) >= len(title))):
             return text

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from heapq import heapify, heappop, heappush
 
 from newsspider.core.blocks import Page
 
@@ -97,20 +98,27 @@ def _body_root(page: Page, body: tuple[int, ...]) -> int:
     """The deepest node whose subtree holds most of the body's characters."""
     if not body:
         return -1
-    held = [0] * len(page.nodes)
+    held: dict[int, int] = {}  # only the body's ancestors hold any of it
     total = 0
     for index in body:
         block = page.blocks[index]
         total += len(block.text)
-        for node in page.ancestors(block.node):
-            held[node] += len(block.text)
-    best, best_depth = -1, -1
-    for node, chars in enumerate(held):
-        if chars >= _BODY_SHARE * total:
-            depth = len(page.ancestors(node))
-            if depth > best_depth:
-                best, best_depth = node, depth
-    return best
+        held[block.node] = held.get(block.node, 0) + len(block.text)
+    # Children are numbered after their parent: taken last first, each node has all its
+    # share when it hands it up, and every ancestor is visited once, not once per block.
+    waiting = [-node for node in held]
+    heapify(waiting)
+    while waiting:
+        node = -heappop(waiting)
+        parent = page.nodes[node].parent
+        if parent >= 0:
+            if parent not in held:
+                held[parent] = 0
+                heappush(waiting, -parent)
+            held[parent] += held[node]
+    # Two nodes holding most of the body cannot be disjoint: those that hold enough lie on
+    # one chain, and the deepest of them comes last in document order.
+    return max((node for node, chars in held.items() if chars >= _BODY_SHARE * total), default=-1)
 
 
 def _climb_to(page: Page, root: int, node: int) -> int:
@@ -129,10 +137,14 @@ def _climb_to(page: Page, root: int, node: int) -> int:
 def _headline(page: Page, title: str, body: tuple[int, ...]) -> int:
     """The block showing the headline: the title's words in a heading near the body."""
     key = words_key(title)
+    # A block whose words are the key holds its longest word: a cheap test before words_key.
+    longest = max(key.split(" "), key=len)
     start = body[0] if body else len(page.blocks)
     best, best_rank = -1, (9, 0)
     for block in page.blocks:
-        if block.link_ratio > 0.5 or (key and words_key(block.text) != key):
+        if key and (longest not in block.text.lower() or words_key(block.text) != key):
+            continue
+        if block.link_ratio > 0.5:
             continue
         tag = page.nodes[block.node].tag
         if not key and (tag != "h1" or block.index > start):
