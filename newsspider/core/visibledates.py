@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -24,6 +25,7 @@ from dateparser.data.languages_info import language_order
 from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader
 from dateparser.search import search_dates
+from dateparser.timezones import timezone_info_list
 
 from newsspider.core.blocks import Block, Page
 from newsspider.core.stampshapes import StampShapes
@@ -68,13 +70,15 @@ _MAX_STAMP_CONTEXT = 80
 _TAIL_BLOCKS = 3
 _FULL_PARSE_CHARS = 60
 # Date runs: words, "a.m." as one word; what may join the words of one date.
-_WORD = re.compile(r"[ap]\.m\.|\w+", re.I)
+_WORD = re.compile(r"[ap]\.m\.|[+-]\d{1,2}(?::?\d{2})?\b|\w+", re.I)  # "+02:00": one word
 _AM_PM = re.compile(r"[ap]\.?m\.?")
 _ZONE = re.compile(r"[A-Z]{2,5}")
 _CLOCK_END = re.compile(r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?|[ap]\.?m\.?)$", re.I)
-_CLOCK_GAP = 5
+_CLOCK_GAP = 8  # " alle ", " р. о "
 _NUMBER = re.compile(r"\d+")
-_TRAILING_ZONE = re.compile(r"\s+([A-Z]{2,5})$")
+# Zone abbreviations dateparser reads ("EST", "JST"); others ("CT") it fails on.
+_ZONE_NAMES = frozenset(name for info in timezone_info_list for name, _ in info["timezones"])
+_TRAILING_ZONE = re.compile(r"\s+(?!(?:AM|PM)$)([A-Z]{2,5})$")
 _WORD_OUTSIDE = re.compile(r"[^\W\d_]")
 _ZONE_WORD = re.compile(r"\b[A-Z]{2,5}\b")
 _JOINER = re.compile(r"\s*[,./:\-–—]?\s*")
@@ -125,7 +129,6 @@ class VisibleDateParser:
         self._parsers: dict[str, DateDataParser] = {}
         self._month_names: dict[str | None, re.Pattern[str]] = {}
         self._calendar_words: dict[str | None, frozenset[str]] = {}
-        self._unknown_zones: set[str] = set()
         self._shapes = StampShapes()
         self._read: dict[tuple[str, str | None], list[Stamp]] = {}
 
@@ -239,14 +242,12 @@ class VisibleDateParser:
             ):
                 return None
             zone = _TRAILING_ZONE.search(run)
-            known = zone is None or zone[1] not in self._unknown_zones
+            known = zone is None or zone[1] in _ZONE_NAMES
             moment = self._parse(run, languages) if known else None
             if moment is None and zone:  # a zone dateparser does not know ("6:45 PM CT")
                 end -= len(zone[0])
                 run = stamp[start:end]
                 moment = self._parse(run, languages)
-                if moment is not None and known and len(self._unknown_zones) < 1000:
-                    self._unknown_zones.add(zone[1])  # read without it from now on
             if moment is None:
                 return None
             update = bool(_UPDATE_LABEL.search(stamp[cursor:start]))
@@ -261,8 +262,8 @@ class VisibleDateParser:
                 run = stamp[start:end]
             found.append(Stamp(moment, _precision(run, moment), run, update))
             cursor = end
-        if not found and dayless:
-            return []  # only months of years: nothing for the search to find either
+        if not found and dayless and dayless == len(_NUMBER.findall(stamp)):
+            return []  # its numbers are years of months alone: no date for the search either
         return found or None
 
     def _with_clock(
@@ -323,10 +324,15 @@ class VisibleDateParser:
         return pattern
 
     def _names(self, language: str | None) -> frozenset[str]:
-        """Month and weekday names of `language` and of the fallback language."""
+        """Month and weekday names, and the words after a clock for morning and afternoon
+        ("م", "пп"), of `language` and of the fallback language."""
         names = self._calendar_words.get(language)
         if names is None:
-            names = calendar_names([language or self.fallback, self.fallback], MONTHS + WEEKDAYS)
+            names = calendar_names(
+                [language or self.fallback, self.fallback], MONTHS + WEEKDAYS + ("am", "pm")
+            )
+            # A word ends before a combining mark ("مساءً" is read as "مساء").
+            names |= {"".join(c for c in n if not unicodedata.combining(c)) for n in names}
             self._calendar_words[language] = names
         return names
 
@@ -360,17 +366,21 @@ def _stamp_blocks(page: Page, zone: ArticleZone, reach: int) -> list[tuple[int, 
 def _date_runs(stamp: str, names: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of each run of date words in `stamp` joined by punctuation alone.
 
-    >>> text = "by Jon Lee - Nov 20, 2013 9:55 pm UTC, 4 comments"
+    >>> text = "by Jon Lee - Nov 20, 2013 9:55 pm UTC+2, 4 comments"
     >>> [text[a:b] for a, b in _date_runs(text, frozenset({"nov"}))]
-    ['Nov 20, 2013 9:55 pm UTC', '4']
+    ['Nov 20, 2013 9:55 pm UTC+2', '4']
     """
     runs: list[tuple[int, int]] = []
     start = end = -1
-    zoned = False  # the run ends in a time zone: nothing more belongs to it
+    zoned = False  # the run ends in a time zone: nothing but an offset belongs to it
     for match in _WORD.finditer(stamp):
         word = match[0]
         folded = word.casefold()
-        joined = start >= 0 and not zoned and _JOINER.fullmatch(stamp, end, match.start())
+        joined = (
+            start >= 0
+            and (not zoned or word[0] in "+-")
+            and _JOINER.fullmatch(stamp, end, match.start())
+        )
         dated = (
             any(c.isdigit() for c in word)
             or folded.translate(_ALEFS) in names
@@ -385,7 +395,7 @@ def _date_runs(stamp: str, names: frozenset[str]) -> list[tuple[int, int]]:
         if dated or zone:
             if start < 0:
                 start = match.start()
-            end, zoned = match.end(), bool(zone)
+            end, zoned = match.end(), bool(zone) or (zoned and word[0] in "+-")
     if start >= 0:
         runs.append((start, end))
     return runs

@@ -510,3 +510,33 @@ def test_a_date_in_a_shape_runs_cannot_read_is_searched() -> None:
     # Two dates run together: no run reads as one date, dateparser's search finds both.
     found = reader.read("April 7, 2017 04/07/2017 11:06 a.m.", "en")
     assert [s.moment.date().isoformat() for s in found][:1] == ["2017-04-07"]
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "expected"),
+    [
+        ("es", "Por Juan Pérez | 3 de mayo de 2012", "2012-05-03T00:00:00"),
+        ("pt", "Publicado em 3 de maio de 2012 às 10h15", "2012-05-03T10:15:00"),
+        ("en", "Posted on the 3rd of May 2012 at 10:15", "2012-05-03T10:15:00"),
+        ("ar", "السبت 3 مارس 2018 | 10:15 م", "2018-03-03T22:15:00"),
+        ("ar", "السبت 3 مارس 2018 - 10:15 مساءً", "2018-03-03T22:15:00"),
+        ("en", "By Jon - Nov 20, 2013 9:55 GMT+2", "2013-11-20T09:55:00+02:00"),
+        ("en", "By Jon - Nov 20, 2013 9:55 +0200", "2013-11-20T09:55:00+02:00"),
+        ("it", "Di Anna Rossi, 3 maggio 2012 alle 10:15", "2012-05-03T10:15:00"),
+        ("uk", "22 січня 2018 р. о 12:22", "2018-01-22T12:22:00"),
+    ],
+)
+def test_stamps_amid_words_in_other_languages(language: str, line: str, expected: str) -> None:
+    assert [s.moment.isoformat() for s in VisibleDateParser().read(line, language)] == [expected]
+
+
+def test_a_zone_one_language_cannot_read_stays_read_in_another() -> None:
+    reader = VisibleDateParser()
+    reader.read("记者 张三 2012年05月03日 10:15 EST 来源：新华社", "zh")
+    found = reader.read("By Bob - 4 May 2012 10:15 EST", "en")
+    assert [s.moment.isoformat() for s in found] == ["2012-05-04T10:15:00-05:00"]
+
+
+def test_capital_am_pm_after_a_clock_is_not_a_zone() -> None:
+    found = VisibleDateParser().read("12/28/2005 3:13:17 PM, by Ken Fisher", "en")
+    assert [s.moment.isoformat() for s in found] == ["2005-12-28T15:13:17"]
