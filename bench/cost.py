@@ -38,7 +38,7 @@ import trafilatura
 from extraction import CORPUS, quiet_logging, readability_text, select_sites, trafilatura_default
 from profiling import cost_row
 
-from newsspider.core.blocks import Page, parse_page
+from newsspider.core.blocks import Page, PageParser
 from newsspider.core.template import SiteModel, TemplateConfig
 
 try:
@@ -104,11 +104,12 @@ class OurWork:
         self.clocks = clocks
         self.metadata = MetadataExtractor() if MetadataExtractor is not None else None
         self.dedup = DedupIndex() if DedupIndex is not None else None
+        self.parser = PageParser()  # one for the run, as the spider has
 
     def site(self, pages: list[SourcePage]) -> list[str]:
         """Every page of one site through every stage; the article texts."""
         parsed: list[Page] = self._timed(
-            "parse", lambda: [parse_page(p.html, p.encoding) for p in pages]
+            "parse", lambda: [self.parser.parse(p.html, p.encoding) for p in pages]
         )
         texts: list[str] = self._timed("template", lambda: clean_site(parsed, pages))
         published: list[str | None] = [None] * len(pages)

@@ -54,9 +54,8 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _NEVER_HIDDEN = frozenset({"html", "body"})
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MAX_TOKEN_LEN = 32
-# (id, class) -> tokens, across pages: a site's pages repeat their attributes. Cleared when full.
-_TOKEN_CACHE: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
-_TOKEN_CACHE_SIZE = 50_000
+_TOKEN_MEMORY = 20_000  # (id, class) pairs a PageParser remembers; cleared when full
+_MAX_REMEMBERED_CHARS = 300  # longer attribute values are not remembered
 _TEXT_OF = etree.XPath("string()", smart_strings=False)  # all text below, as itertext joined
 
 
@@ -154,14 +153,31 @@ def _is_hidden(el: etree._Element) -> bool:
 def parse_page(markup: str | bytes, encoding: str | None = None) -> Page:
     """Parse HTML into a :class:`Page`; broken markup is repaired, never raised on.
 
-    An empty or unparsable document gives a page with no blocks.
+    An empty or unparsable document gives a page with no blocks. (One page: a crawl
+    parses with one :class:`PageParser`.)
     """
-    root = _parse_tree(markup, encoding)
-    page = Page()
-    if root is None:
+    return PageParser().parse(markup, encoding)
+
+
+class PageParser:
+    """Parses pages as :func:`parse_page` does, remembering across pages the class/id
+    tokens of the attribute values it met (a site's pages repeat them): at most
+    `memory` pairs of values of up to 300 characters, forgotten all at once when full."""
+
+    def __init__(self, memory: int = _TOKEN_MEMORY) -> None:
+        self.memory = memory
+        self.tokens: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+
+    def parse(self, markup: str | bytes, encoding: str | None = None) -> Page:
+        """The :class:`Page` of `markup` (see :func:`parse_page`)."""
+        root = _parse_tree(markup, encoding)
+        page = Page()
+        if root is None:
+            return page
+        if len(self.tokens) >= self.memory:
+            self.tokens = {}
+        _Walker(page, self.tokens).walk(root)
         return page
-    _Walker(page).walk(root)
-    return page
 
 
 def _parse_tree(markup: str | bytes, encoding: str | None) -> etree._Element | None:
@@ -198,8 +214,11 @@ def _parse_tree(markup: str | bytes, encoding: str | None) -> etree._Element | N
 class _Walker:
     """One pass over the tree: nodes, blocks, links and head data."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(
+        self, page: Page, tokens: dict[tuple[str | None, str | None], tuple[str, ...]]
+    ) -> None:
         self.page = page
+        self.tokens = tokens  # (id, class) -> class_tokens, shared by the parser's pages
         self.parts: list[list[str]] = []  # text parts of each open block element
         self.link_counts: list[int] = []
         self.owners: list[int] = []  # node index owning each open block
@@ -209,7 +228,7 @@ class _Walker:
         # bookkeeping is inlined here and its stacks held in locals.
         page = self.page
         parts, link_counts, owners = self.parts, self.link_counts, self.owners
-        nodes, cache = page.nodes, _TOKEN_CACHE
+        nodes, cache = page.nodes, self.tokens
         in_link = 0
         hidden: etree._Element | None = None  # the outermost element a reader cannot see
         walker = etree.iterwalk(root, events=("start", "end"))
@@ -233,9 +252,9 @@ class _Walker:
                     key = (el.get("id"), el.get("class"))
                     tokens = cache.get(key)
                     if tokens is None:
-                        if len(cache) >= _TOKEN_CACHE_SIZE:
-                            cache.clear()
-                        tokens = cache[key] = class_tokens(*key)
+                        tokens = class_tokens(*key)
+                        if len(key[1] or "") + len(key[0] or "") <= _MAX_REMEMBERED_CHARS:
+                            cache[key] = tokens
                     nodes.append(Node(tag, tokens, owners[-1] if owners else -1))
                     owners.append(len(nodes) - 1)
                     parts.append([])

@@ -35,7 +35,6 @@ _LINK_ITEM_CHARS = 100
 _GALLERY_SHARE = 0.8
 # Tokens that alternate between siblings of one kind (zebra striping, nesting depth).
 _ALTERNATING = re.compile(r"odd|even|alt|first|last|active|depth|level|parent|child")
-_ALTERNATES: dict[str, bool] = {}
 
 
 def best_node(page: Page, weights: Sequence[float]) -> tuple[int, list[float]]:
@@ -342,16 +341,6 @@ def _stamped_runs(page: Page, sub: Subtrees, kids: list[int]) -> list[StampedRun
     return runs
 
 
-def _alternates(token: str) -> bool:
-    """Whether `token` names a place in an alternation (``odd``, ``depth-0``), remembered."""
-    found = _ALTERNATES.get(token)
-    if found is None:
-        if len(_ALTERNATES) >= 20_000:
-            _ALTERNATES.clear()
-        found = _ALTERNATES[token] = _ALTERNATING.search(token) is not None
-    return found
-
-
 def _sibling_kinds(page: Page, by_parent: dict[int, list[int]]) -> list[list[int]]:
     """Siblings grouped by kind: tag plus the class/id tokens that three or more share.
 
@@ -367,10 +356,11 @@ def _sibling_kinds(page: Page, by_parent: dict[int, list[int]]) -> list[list[int
         for node in siblings:
             for token in page.nodes[node].tokens:
                 shared[token] += 1
+        kept = {t for t, n in shared.items() if n >= MIN_ITEMS and not _ALTERNATING.search(t)}
         kinds: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
         for node in siblings:
             info = page.nodes[node]
-            kind = tuple(t for t in info.tokens if shared[t] >= MIN_ITEMS and not _alternates(t))
+            kind = tuple(t for t in info.tokens if t in kept)
             kinds[(info.tag, kind or info.tokens)].append(node)
         groups.extend(g for g in kinds.values() if len(g) >= MIN_ITEMS)
     return groups

@@ -78,11 +78,10 @@ _CONTINUATION_LEVELS = 2
 _TAIL_LEVELS = 3
 _MASK63 = (1 << 63) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
-# Hashes of paths and signatures, and of block texts, across pages; cleared when full (at
-# about 250 characters a key, some 10 MB).
-_KNOWN_HASHES: dict[str, int] = {}
-_TEXT_HASHES: dict[str, int] = {}
-_KNOWN_HASHES_SIZE = 20_000
+# A site model remembers the hashes of this many paths/signatures and block texts of up to
+# _HASH_KEY_CHARS characters (a site's recur on every page); forgotten at once when full.
+_HASH_MEMORY = 4096
+_HASH_KEY_CHARS = 300
 _CONTINUATION_CHARS = 300
 # Prose with links: a sentence-long block inside the region keeps its place there if this
 # share of its text at least is not link text and article text follows it.
@@ -188,24 +187,37 @@ def text_key(text: str) -> str:
     return _DIGITS.sub("0", text.lower())[:300]
 
 
-def _known_hash(key: str) -> int:
-    """`stable_hash(key)`, remembered: a site's paths and signatures recur on every page."""
-    found = _KNOWN_HASHES.get(key)
-    if found is None:
-        if len(_KNOWN_HASHES) >= _KNOWN_HASHES_SIZE:
-            _KNOWN_HASHES.clear()
-        found = _KNOWN_HASHES[key] = stable_hash(key)
-    return found
+class _Hashes:
+    """`stable_hash` of a site's paths and signatures, and of its block texts' keys,
+    remembered: they recur on every page of the site. Bounded: keys of up to
+    `_HASH_KEY_CHARS` characters, `_HASH_MEMORY` of each kind, forgotten at once when full
+    (about 2.5 MB at most)."""
 
+    def __init__(self) -> None:
+        self.keys: dict[str, int] = {}
+        self.texts: dict[str, int] = {}
 
-def _text_hash(text: str) -> int:
-    """`stable_hash(text_key(text))`, remembered: template text recurs on every page."""
-    found = _TEXT_HASHES.get(text)
-    if found is None:
-        if len(_TEXT_HASHES) >= _KNOWN_HASHES_SIZE:
-            _TEXT_HASHES.clear()
-        found = _TEXT_HASHES[text] = stable_hash(text_key(text))
-    return found
+    def key(self, key: str) -> int:
+        """``stable_hash(key)``."""
+        found = self.keys.get(key)
+        if found is None:
+            found = stable_hash(key)
+            if len(key) <= _HASH_KEY_CHARS:
+                if len(self.keys) >= _HASH_MEMORY:
+                    self.keys = {}
+                self.keys[key] = found
+        return found
+
+    def text(self, text: str) -> int:
+        """``stable_hash(text_key(text))``."""
+        found = self.texts.get(text)
+        if found is None:
+            found = stable_hash(text_key(text))
+            if len(text) <= _HASH_KEY_CHARS:
+                if len(self.texts) >= _HASH_MEMORY:
+                    self.texts = {}
+                self.texts[text] = found
+        return found
 
 
 def visual_length(text: str) -> int:
@@ -305,6 +317,7 @@ class SiteModel:
     def __init__(self, config: TemplateConfig | None = None) -> None:
         self.config = config or TemplateConfig()
         self.clusters: list[_Cluster] = []
+        self._hashes = _Hashes()
 
     # -- learning ------------------------------------------------------------------------
 
@@ -316,7 +329,7 @@ class SiteModel:
         repeated. So does its text: one page served under several URLs is counted once.
         Identities are remembered per cluster, the oldest forgotten past ``max_seen_pages``.
         """
-        shape = _shape(page)
+        shape = _shape(page, self._hashes)
         seen_keys = [_content_key(page)]
         if identity:
             seen_keys.append(stable_hash(identity))
@@ -333,7 +346,7 @@ class SiteModel:
         if known is not None:
             obs.counted = False
             if cluster.vocab is not None:
-                obs.analysis = _analyze(page, cluster.vocab, self.config.long_block_chars)
+                obs.analysis = self._analysis(page, cluster.vocab)
                 return obs
         for key in seen_keys:
             cluster.remember(key, self.config.max_seen_pages)
@@ -342,10 +355,13 @@ class SiteModel:
             if len(cluster.pending) >= self.config.warmup_pages:
                 self._freeze(cluster)
         else:
-            obs.analysis = _analyze(page, cluster.vocab, self.config.long_block_chars)
+            obs.analysis = self._analysis(page, cluster.vocab)
             self._count(cluster, obs)
             self._vote(cluster, obs)
         return obs
+
+    def _analysis(self, page: Page, vocab: frozenset[str]) -> _Analysis:
+        return _analyze(page, vocab, self.config.long_block_chars, self._hashes)
 
     def ready(self, obs: Observation) -> bool:
         """Whether the cluster of `obs` has learned enough to clean it."""
@@ -395,7 +411,7 @@ class SiteModel:
         counted = [o for o in pending if o.counted]
         cluster.vocab = _vocabulary([o.page for o in counted], self.config.vocab_share)
         for obs in pending:
-            obs.analysis = _analyze(obs.page, cluster.vocab, self.config.long_block_chars)
+            obs.analysis = self._analysis(obs.page, cluster.vocab)
         for obs in counted:
             self._count(cluster, obs)
         for obs in counted:
@@ -723,13 +739,13 @@ def _content_key(page: Page) -> int:
     return stable_hash("\n".join(b.text for b in page.blocks))
 
 
-def _shape(page: Page) -> frozenset[int]:
+def _shape(page: Page, hashes: _Hashes) -> frozenset[int]:
     """Tag-only paths of the nodes that hold text: what a template looks like, classes aside."""
     paths: list[str] = []
     for node in page.nodes:
         parent = paths[node.parent] if node.parent >= 0 else ""
         paths.append(parent + "/" + node.tag)
-    return frozenset(_known_hash(path) for path in {paths[b.node] for b in page.blocks})
+    return frozenset(hashes.key(path) for path in {paths[b.node] for b in page.blocks})
 
 
 def _vocabulary(pages: list[Page], share: float) -> frozenset[str]:
@@ -741,7 +757,7 @@ def _vocabulary(pages: list[Page], share: float) -> frozenset[str]:
     return frozenset(t for t, n in df.items() if n >= needed)
 
 
-def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
+def _analyze(page: Page, vocab: frozenset[str], tail_chars: int, hashes: _Hashes) -> _Analysis:
     """A page's keys under `vocab`; blocks of `tail_chars` or more get no tail key."""
     keys: list[str] = []
     sigs: list[str] = []
@@ -749,16 +765,16 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int) -> _Analysis:
         sig = tag + "".join(t for t in tokens if t in vocab) if tokens else tag
         sigs.append(sig)
         keys.append(keys[parent] + "/" + sig if parent >= 0 else sig)
-    known = _KNOWN_HASHES
-    node_keys = [known.get(k) or _known_hash(k) for k in keys]
-    sig_hashes = [known.get(sig) or _known_hash(sig) for sig in sigs]
+    known, key_hash = hashes.keys, hashes.key
+    node_keys = [known.get(k) or key_hash(k) for k in keys]
+    sig_hashes = [known.get(sig) or key_hash(sig) for sig in sigs]
     nodes = page.nodes
     # A bare tag says nothing of the region element's identity: no signature.
     node_sigs = [
         h if sig != node.tag else 0 for h, sig, node in zip(sig_hashes, sigs, nodes, strict=True)
     ]
     places = [node_keys[b.node] for b in page.blocks]
-    text_hashes = [_text_hash(b.text) for b in page.blocks]
+    text_hashes = [hashes.text(b.text) for b in page.blocks]
     texts = [_mix(place, h) for place, h in zip(places, text_hashes, strict=True)]
     tails = [
         _tail_key(nodes, sig_hashes, block.node, folded) if len(block.text) < tail_chars else 0

@@ -32,7 +32,7 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from newsspider.cluster import cluster_settings
-from newsspider.core.blocks import parse_page
+from newsspider.core.blocks import PageParser
 from newsspider.core.encoding import Decoded, decode_html
 from newsspider.core.pagekind import is_article
 from newsspider.core.urls import canonical_url, site_of
@@ -66,6 +66,7 @@ class NewsSpider(Spider):
         self.link_memory = _LINK_MEMORY
         # Page links already followed: absolute URL -> the shallowest depth it was found at.
         self._followed: OrderedDict[str, int] = OrderedDict()
+        self._parser = PageParser()  # remembers the site's class/id tokens across pages
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -145,7 +146,7 @@ class NewsSpider(Spider):
             return
         decoded = decode_html(response.body, response.headers.get(b"Content-Type"))
         self._note_encoding(response.url, decoded)
-        page = parse_page(decoded.text)
+        page = self._parser.parse(decoded.text)
         if not page.blocks:
             stats.inc_value("newsspider/skipped/empty")
             logger.info("empty page, skipped: %s", response.url)
