@@ -141,15 +141,6 @@ def class_tokens(element_id: str | None, classes: str | None) -> tuple[str, ...]
     return tuple(sorted(found))
 
 
-def _is_hidden(el: etree._Element) -> bool:
-    """Whether the page hides `el` from readers: the ``hidden`` attribute, or an inline
-    ``display: none`` / ``visibility: hidden`` (collapsed boxes, off-screen copies)."""
-    if el.get("hidden") is not None:
-        return True
-    style = el.get("style")
-    return bool(style) and _HIDING_STYLE.search(style) is not None
-
-
 def parse_page(markup: str | bytes, encoding: str | None = None) -> Page:
     """Parse HTML into a :class:`Page`; broken markup is repaired, never raised on.
 
@@ -245,8 +236,14 @@ class _Walker:
                     continue
                 text = el.tail
             elif event == "start":
-                if hidden is None and tag not in _NEVER_HIDDEN and _is_hidden(el):
-                    hidden = el  # its text is not shown; its links are still links
+                if hidden is None and tag not in _NEVER_HIDDEN:
+                    # Hidden from readers: the ``hidden`` attribute, or an inline
+                    # display: none / visibility: hidden (collapsed boxes, off-screen copies).
+                    style = el.get("style")
+                    if el.get("hidden") is not None or (
+                        style and _HIDING_STYLE.search(style) is not None
+                    ):
+                        hidden = el  # its text is not shown; its links are still links
                 if tag in _BLOCK_TAGS:
                     if parts and parts[-1]:
                         self._flush()
