@@ -24,6 +24,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from newsspider.core.markup import cap_nesting
+from newsspider.core.memo import Memo
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MAX_TOKEN_LEN = 32
 _TOKEN_MEMORY = 20_000  # (id, class) pairs a PageParser remembers; cleared when full
 _MAX_REMEMBERED_CHARS = 300  # longer attribute values are not remembered
+_TokenKey = tuple[str | None, str | None]  # an element's (id, class) attribute values
 _TEXT_OF = etree.XPath("string()", smart_strings=False)  # all text below, as itertext joined
 
 
@@ -156,8 +158,7 @@ class PageParser:
     `memory` pairs of values of up to 300 characters, forgotten all at once when full."""
 
     def __init__(self, memory: int = _TOKEN_MEMORY) -> None:
-        self.memory = memory
-        self.tokens: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+        self.tokens: Memo[_TokenKey, tuple[str, ...]] = Memo(_tokens_of, memory)
 
     def parse(self, markup: str | bytes, encoding: str | None = None) -> Page:
         """The :class:`Page` of `markup` (see :func:`parse_page`)."""
@@ -165,10 +166,12 @@ class PageParser:
         page = Page()
         if root is None:
             return page
-        if len(self.tokens) >= self.memory:
-            self.tokens = {}
         _Walker(page, self.tokens).walk(root)
         return page
+
+
+def _tokens_of(key: _TokenKey) -> tuple[str, ...]:
+    return class_tokens(*key)
 
 
 def _parse_tree(markup: str | bytes, encoding: str | None) -> etree._Element | None:
@@ -206,9 +209,7 @@ def _parse_tree(markup: str | bytes, encoding: str | None) -> etree._Element | N
 class _Walker:
     """One pass over the tree: nodes, blocks, links and head data."""
 
-    def __init__(
-        self, page: Page, tokens: dict[tuple[str | None, str | None], tuple[str, ...]]
-    ) -> None:
+    def __init__(self, page: Page, tokens: Memo[_TokenKey, tuple[str, ...]]) -> None:
         self.page = page
         self.tokens = tokens  # (id, class) -> class_tokens, shared by the parser's pages
         self.parts: list[list[str]] = []  # text parts of each open block element
@@ -220,7 +221,8 @@ class _Walker:
         # bookkeeping is inlined here and its stacks held in locals.
         page = self.page
         parts, link_counts, owners = self.parts, self.link_counts, self.owners
-        nodes, cache = page.nodes, self.tokens
+        nodes, remember = page.nodes, self.tokens
+        cache = remember.entries
         in_link = 0
         hidden: etree._Element | None = None  # the outermost element a reader cannot see
         walker = etree.iterwalk(root, events=("start", "end"))
@@ -250,9 +252,8 @@ class _Walker:
                     key = (el.get("id"), el.get("class"))
                     tokens = cache.get(key)
                     if tokens is None:
-                        tokens = class_tokens(*key)
-                        if len(key[1] or "") + len(key[0] or "") <= _MAX_REMEMBERED_CHARS:
-                            cache[key] = tokens
+                        short = len(key[1] or "") + len(key[0] or "") <= _MAX_REMEMBERED_CHARS
+                        tokens = remember(key) if short else class_tokens(*key)
                     nodes.append(Node(tag, tokens, owners[-1] if owners else -1))
                     owners.append(len(nodes) - 1)
                     parts.append([])

@@ -19,6 +19,7 @@ from newsspider.core.agencies import MAX_CREDIT_CHARS, agency_of, credit_line
 from newsspider.core.blocks import Block, Page
 from newsspider.core.bylines import BylineReader, has_byline_label
 from newsspider.core.datelines import Dateline, dateline_of, uppercase_place
+from newsspider.core.memo import Memo
 from newsspider.core.structured import JsonLd, type_names
 from newsspider.core.visibledates import has_date_shape
 from newsspider.core.zone import ArticleZone, words_key
@@ -58,8 +59,7 @@ class CreditFinder:
     ) -> None:
         self.reader = reader
         self.near_blocks = near_blocks
-        self.remembered = remembered
-        self._credits_of: dict[str, str | None] = {}
+        self._credits_of = Memo(credit_line, remembered)
 
     def find(
         self,
@@ -173,13 +173,7 @@ class CreditFinder:
         """:func:`credit_line`, remembered for short texts (long ones are never credits)."""
         if len(text.strip()) > MAX_CREDIT_CHARS:
             return None
-        known = self._credits_of
-        if text in known:
-            return known[text]
-        if len(known) >= self.remembered:
-            known.clear()
-        agency = known[text] = credit_line(text)
-        return agency
+        return self._credits_of(text)
 
     def _bylines(
         self, page: Page, header: list[Block], text: str, language: str | None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsspider.core.blocks import Page
+from newsspider.core.memo import Memo
 from newsspider.core.structured import JsonLd
 from newsspider.core.zone import ArticleZone, words_key
 
@@ -169,28 +170,25 @@ class MarkReader:
     """
 
     def __init__(self, max_entries: int = 20_000) -> None:
-        self.max_entries = max_entries
-        self._known: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._names = Memo(_mark_names, max_entries)
 
     def read(self, page: Page) -> Marks:
         """The marks of `page`."""
-        known = self._known
         breadcrumb: set[str] = set()
         tag_box: set[str] = set()
         for tokens in {node.tokens for node in page.nodes}:
-            names = known.get(tokens)
-            if names is None:
-                names = (
-                    tuple(t for t in tokens if _BREADCRUMB.search(t)),
-                    tuple(t for t in tokens if _TAG_BOX.search(t)),
-                )
-                if self.max_entries:
-                    if len(known) >= self.max_entries:
-                        known.clear()
-                    known[tokens] = names
+            names = self._names(tokens)
             breadcrumb.update(names[0])
             tag_box.update(names[1])
         return Marks(frozenset(breadcrumb), frozenset(tag_box))
+
+
+def _mark_names(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An element's tokens that name a breadcrumb trail, and those that name a tag box."""
+    return (
+        tuple(t for t in tokens if _BREADCRUMB.search(t)),
+        tuple(t for t in tokens if _TAG_BOX.search(t)),
+    )
 
 
 def _marked_nodes(page: Page, hits: frozenset[str]) -> list[bool] | None:

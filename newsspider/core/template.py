@@ -34,6 +34,7 @@ from typing import Any
 
 from newsspider.core.blocks import Block, Node, Page
 from newsspider.core.counting import LossyCounter
+from newsspider.core.memo import Memo
 from newsspider.core.region import (
     StampedRun,
     Subtrees,
@@ -194,30 +195,20 @@ class _Hashes:
     (about 2.5 MB at most)."""
 
     def __init__(self) -> None:
-        self.keys: dict[str, int] = {}
-        self.texts: dict[str, int] = {}
+        self.keys: Memo[str, int] = Memo(stable_hash, _HASH_MEMORY)
+        self.texts: Memo[str, int] = Memo(_text_hash, _HASH_MEMORY)
 
     def key(self, key: str) -> int:
         """``stable_hash(key)``."""
-        found = self.keys.get(key)
-        if found is None:
-            found = stable_hash(key)
-            if len(key) <= _HASH_KEY_CHARS:
-                if len(self.keys) >= _HASH_MEMORY:
-                    self.keys = {}
-                self.keys[key] = found
-        return found
+        return self.keys(key) if len(key) <= _HASH_KEY_CHARS else stable_hash(key)
 
     def text(self, text: str) -> int:
         """``stable_hash(text_key(text))``."""
-        found = self.texts.get(text)
-        if found is None:
-            found = stable_hash(text_key(text))
-            if len(text) <= _HASH_KEY_CHARS:
-                if len(self.texts) >= _HASH_MEMORY:
-                    self.texts = {}
-                self.texts[text] = found
-        return found
+        return self.texts(text) if len(text) <= _HASH_KEY_CHARS else _text_hash(text)
+
+
+def _text_hash(text: str) -> int:
+    return stable_hash(text_key(text))
 
 
 def visual_length(text: str) -> int:
@@ -765,7 +756,7 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int, hashes: _Hashes
         sig = tag + "".join(t for t in tokens if t in vocab) if tokens else tag
         sigs.append(sig)
         keys.append(keys[parent] + "/" + sig if parent >= 0 else sig)
-    known, key_hash = hashes.keys, hashes.key
+    known, key_hash = hashes.keys.entries, hashes.key
     node_keys = [known.get(k) or key_hash(k) for k in keys]
     sig_hashes = [known.get(sig) or key_hash(sig) for sig in sigs]
     nodes = page.nodes
