@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from heapq import heapify, heappop, heappush
 
 from newsspider.core.blocks import Page
+from newsspider.core.region import best_node
 
 _WORD = re.compile(r"\w+")
 # Share of the body's characters the article subtree must hold.
@@ -98,27 +98,15 @@ def _body_root(page: Page, body: tuple[int, ...]) -> int:
     """The deepest node whose subtree holds most of the body's characters."""
     if not body:
         return -1
-    held: dict[int, int] = {}  # only the body's ancestors hold any of it
-    total = 0
+    lengths = [0.0] * len(page.blocks)
     for index in body:
-        block = page.blocks[index]
-        total += len(block.text)
-        held[block.node] = held.get(block.node, 0) + len(block.text)
-    # Children are numbered after their parent: taken last first, each node has all its
-    # share when it hands it up, and every ancestor is visited once, not once per block.
-    waiting = [-node for node in held]
-    heapify(waiting)
-    while waiting:
-        node = -heappop(waiting)
-        parent = page.nodes[node].parent
-        if parent >= 0:
-            if parent not in held:
-                held[parent] = 0
-                heappush(waiting, -parent)
-            held[parent] += held[node]
+        lengths[index] = len(page.blocks[index].text)
+    _, held = best_node(page, lengths)  # every node's share of the body, summed up the tree
+    total = sum(lengths)
     # Two nodes holding most of the body cannot be disjoint: those that hold enough lie on
     # one chain, and the deepest of them comes last in document order.
-    return max((node for node, chars in held.items() if chars >= _BODY_SHARE * total), default=-1)
+    enough = _BODY_SHARE * total
+    return max((node for node, chars in enumerate(held) if chars >= enough), default=-1)
 
 
 def _climb_to(page: Page, root: int, node: int) -> int:
