@@ -179,10 +179,12 @@ def test_sentence_shared_by_two_pages_is_kept() -> None:
     assert shared in model.clean(obs[2]).text
 
 
-def with_inserted(html: Callable[[int], str]) -> list[str]:
-    """Ten site pages, each with ``html(page)`` after its first paragraph."""
+def with_inserted(html: Callable[[int], str], only: int | None = None) -> list[str]:
+    """Ten site pages, each (or page `only` alone) with ``html(page)`` after its first
+    paragraph."""
     return [
-        p.replace("</p></div>", f"</p>{html(n)}</div>", 1) for n, p in enumerate(site_pages(10))
+        p.replace("</p></div>", f"</p>{html(n)}</div>", 1) if only in (None, n) else p
+        for n, p in enumerate(site_pages(10))
     ]
 
 
@@ -442,11 +444,7 @@ def test_flat_thread_with_some_long_signatures_is_dropped() -> None:
             )
         return f"<div class='comments'>{''.join(lines)}</div>"
 
-    pages = [
-        p.replace("</p></div>", f"</p>{thread(n)}</div>", 1) if n == 6 else p
-        for n, p in enumerate(site_pages(10))
-    ]
-    cleaned = clean_one(pages, 6)
+    cleaned = clean_one(with_inserted(thread, only=6), 6)
     assert "Posted by" not in cleaned.text
     assert all(f"Comment {tag(6, k)}" not in cleaned.text for k in range(1, 12))
     assert tag(6, 0) in cleaned.text
@@ -472,11 +470,7 @@ def test_paragraphs_with_pictures_between_plain_ones_are_not_a_gallery() -> None
             for k in range(4)
         )
 
-    pages = [
-        p.replace("</p></div>", f"</p>{body(n)}</div>", 1) if n == 5 else p
-        for n, p in enumerate(site_pages(10))
-    ]
-    cleaned = clean_one(pages, 5)
+    cleaned = clean_one(with_inserted(body, only=5), 5)
     assert all(f"Scene {tag(5, k)}" in cleaned.text for k in range(4))
 
 
