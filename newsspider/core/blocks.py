@@ -51,6 +51,10 @@ _INLINE_DATA_TAGS = frozenset({"img", "time", "link", "meta"})
 _DIGITS = re.compile(r"\d+")
 _TOKEN_SPLIT = re.compile(r"[\s]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# HTML5 parsers never close an element at </body> or </html> (content after them still goes
+# into the body); libxml2 drops whatever follows </html>, and an ad snippet that writes one
+# mid-page takes the article with it.
+_DOCUMENT_END_TAGS = re.compile(rb"</(?:body|html)\s*>", re.I)
 # Pages hide these until scripts or fonts have loaded ("anti-flicker"): their text is shown.
 _NEVER_HIDDEN = frozenset({"html", "body"})
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -190,6 +194,7 @@ def _parse_tree(markup: str | bytes, encoding: str | None) -> etree._Element | N
         data = markup
     if not data.strip():
         return None
+    data = _DOCUMENT_END_TAGS.sub(b"", data)
     # Plain etree elements: lxml.html's element classes cost a lookup per element.
     # huge_tree: libxml2 stops reading at 256 levels of nesting without it, 2048 with it.
     # collect_ids: no id -> element table (nothing looks elements up by id), 8% less time.

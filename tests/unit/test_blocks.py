@@ -94,3 +94,17 @@ def test_upper_case_markup_and_blank_text_between_blocks() -> None:
         ("html", ()), ("body", ()), ("div", (".post-0",)), ("p", ()), ("p", ()),
     ]  # fmt: skip
     assert page.links == [("/x", "You")] and page.lang == "en"
+
+
+def test_text_after_an_early_end_of_document_is_read_as_browsers_do() -> None:
+    # An ad snippet that writes "</body></html>" mid-page (big9 forbes-2005 has one): libxml2
+    # alone drops everything after it, the article included; browsers read on.
+    markup = (
+        "<html><body><table><tr><td><p>Ad</p></body></html></td></tr></table>"
+        "<div><p>The article.</p></div></body></html>"
+    )
+    for data in (markup, markup.encode("utf-8")):
+        page = parse_page(data)
+        assert [b.text for b in page.blocks] == ["Ad", "The article."]
+    upper = parse_page("<p>a</p></BODY></HTML >\n<p>b</p>")
+    assert [b.text for b in upper.blocks] == ["a", "b"]
