@@ -64,6 +64,25 @@ class LossyCounter(Generic[K]):
             else:
                 entry[0] += 1
 
+    def add_tallies(self, pairs: Iterable[tuple[K, int]]) -> None:
+        """Count each key of `pairs` once for the current page, with two sums: how many of
+        `pairs` hold it and their values' total (``add(key, n, total)`` per key, in one pass).
+        """
+        entries = self.entries
+        delta = self.pages // self.bucket_pages
+        counted: set[K] = set()
+        for key, value in pairs:
+            entry = entries.get(key)
+            if entry is None:
+                entries[key] = [1, delta, 1, value]
+                counted.add(key)
+                continue
+            if key not in counted:
+                counted.add(key)
+                entry[0] += 1
+            entry[2] += 1
+            entry[3] += value
+
     def count(self, key: K) -> int:
         """Pages counted for `key` (0 if unknown or pruned)."""
         entry = self.entries.get(key)

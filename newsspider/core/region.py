@@ -85,27 +85,17 @@ def container_of(page: Page, node: int) -> int:
 
 def in_subtrees(page: Page, roots: set[int]) -> list[bool]:
     """For each block, whether it lies under one of the `roots` nodes."""
-    inside: dict[int, bool] = {}
     nodes = page.nodes
-    result = []
-    for block in page.blocks:
-        chain = []
-        node = block.node
-        found = False
-        while node >= 0:
-            known = inside.get(node)
-            if known is not None:
-                found = known
-                break
-            if node in roots:
-                found = True
-                break
-            chain.append(node)
-            node = nodes[node].parent
-        for seen in chain:
-            inside[seen] = found
-        result.append(found)
-    return result
+    under = [False] * len(nodes)
+    for root in sorted(roots):  # an ancestor first: a root inside it is marked already
+        if root < 0 or under[root]:
+            continue
+        # A subtree is the run of nodes after its root whose parents lie within it.
+        end = root + 1
+        while end < len(nodes) and nodes[end].parent >= root:
+            end += 1
+        under[root:end] = [True] * (end - root)
+    return [under[block.node] for block in page.blocks]
 
 
 @dataclass(frozen=True)
@@ -113,51 +103,73 @@ class Subtrees:
     """Per node (indexed like ``page.nodes``): the blocks of its subtree, as one range.
 
     Blocks are in document order, so a subtree's blocks are contiguous: ``first``/``last``
-    bound them (-1 when it has none); ``lines`` and ``chars`` count them; ``stamped`` says
-    whether one is a short line with digits; ``children`` lists, per parent, the children
-    holding blocks, in document order.
+    bound them (-1 when it has none); ``lines``, ``chars`` and ``links`` count them, their
+    characters and their link characters; ``stamped`` says whether one is a short line
+    with digits; ``children`` lists, per parent, the children holding blocks, in document
+    order; ``kinds``, per parent with three or more of them, their groups of one kind
+    (see :func:`_sibling_kinds`).
     """
 
     first: list[int]
     last: list[int]
     lines: list[int]
     chars: list[int]
+    links: list[int]
     stamped: list[bool]
     children: dict[int, list[int]]
+    kinds: dict[int, list[list[int]]]
 
     @classmethod
     def of(cls, page: Page) -> Subtrees:
         """One pass over the blocks, one back over the nodes."""
-        count = len(page.nodes)
-        first, last = [-1] * count, [-1] * count
-        lines, chars, stamped = [0] * count, [0] * count, [False] * count
         nodes = page.nodes
+        count = len(nodes)
+        first, last = [-1] * count, [-1] * count
+        lines, chars, links = [0] * count, [0] * count, [0] * count
+        stamped = [False] * count
         for block in page.blocks:
-            size = len(block.text)
+            text = block.text
             node = block.node
             if first[node] < 0:
                 first[node] = block.index
             last[node] = block.index
             lines[node] += 1
-            chars[node] += size
-            if not stamped[node] and size <= _STAMP_CHARS and _is_stamp(block.text):
+            chars[node] += len(text)
+            links[node] += block.link_chars
+            if (  # most lines have no digit: _is_stamp's first test, without the call
+                len(text) <= _STAMP_CHARS
+                and not stamped[node]
+                and _DIGIT.search(text) is not None
+                and _is_stamp(text)
+            ):
                 stamped[node] = True
         # Children come after their parent in document order: fold them in from the end.
         for node in range(count - 1, 0, -1):
-            parent = nodes[node].parent
-            if parent < 0 or first[node] < 0:
+            start = first[node]
+            if start < 0:
                 continue
-            if first[parent] < 0 or first[node] < first[parent]:
-                first[parent] = first[node]
-            last[parent] = max(last[parent], last[node])
+            parent = nodes[node].parent
+            if parent < 0:
+                continue
+            if first[parent] < 0 or start < first[parent]:
+                first[parent] = start
+            if last[node] > last[parent]:
+                last[parent] = last[node]
             lines[parent] += lines[node]
             chars[parent] += chars[node]
-            stamped[parent] = stamped[parent] or stamped[node]
+            links[parent] += links[node]
+            if stamped[node]:
+                stamped[parent] = True
         children: dict[int, list[int]] = defaultdict(list)
         for node, info in enumerate(nodes):
             if first[node] >= 0 and info.parent >= 0:
                 children[info.parent].append(node)
-        return cls(first, last, lines, chars, stamped, children)
+        kinds = {
+            parent: _sibling_kinds(page, siblings)
+            for parent, siblings in children.items()
+            if len(siblings) >= MIN_ITEMS
+        }
+        return cls(first, last, lines, chars, links, stamped, children, kinds)
 
 
 def _is_stamp(text: str) -> bool:
@@ -217,8 +229,8 @@ def repeated_items(page: Page, sub: Subtrees) -> RepeatedItems:
     linked: set[int] = set()
     captions: set[int] = set()
     pictured = _pictured(page)
-    for group in _sibling_kinds(page, sub.children):
-        if _is_link_list(page, sub, group):
+    for group in (group for groups in sub.kinds.values() for group in groups):
+        if _is_link_list(sub, group):
             for item in group:
                 linked.update(range(sub.first[item], sub.last[item] + 1))
             continue
@@ -263,7 +275,7 @@ def _pictured(page: Page) -> list[bool]:
     return pictured
 
 
-def _is_link_list(page: Page, sub: Subtrees, group: list[int]) -> bool:
+def _is_link_list(sub: Subtrees, group: list[int]) -> bool:
     """Whether a run of sibling items is a list of links: most items hold one, links make a
     good share of its text, and its items are headline-sized."""
     linked = 0
@@ -271,7 +283,7 @@ def _is_link_list(page: Page, sub: Subtrees, group: list[int]) -> bool:
     for item in group:
         if sub.lines[item] > _MAX_ITEM_LINES:
             return False
-        chars = sum(page.blocks[i].link_chars for i in range(sub.first[item], sub.last[item] + 1))
+        chars = sub.links[item]
         linked += chars > 0
         link_chars += chars
     total = sum(sub.chars[item] for item in group)
@@ -298,9 +310,9 @@ def stamped_runs(page: Page, sub: Subtrees) -> list[StampedRun]:
     in an article are followed by more article.
     """
     runs: list[StampedRun] = []
-    for kids in sub.children.values():
+    for parent, kids in sub.children.items():
         if len(kids) >= 2 * MIN_ITEMS:
-            runs.extend(_stamped_runs(page, sub, kids))
+            runs.extend(_stamped_runs(sub, kids, sub.kinds[parent]))
     return runs
 
 
@@ -313,7 +325,7 @@ def run_blocks(page: Page, runs: Sequence[StampedRun], content: Sequence[bool]) 
     return found
 
 
-def _stamped_runs(page: Page, sub: Subtrees, kids: list[int]) -> list[StampedRun]:
+def _stamped_runs(sub: Subtrees, kids: list[int], kinds: list[list[int]]) -> list[StampedRun]:
     position_of = {node: position for position, node in enumerate(kids)}
     stamped = {
         position
@@ -321,7 +333,7 @@ def _stamped_runs(page: Page, sub: Subtrees, kids: list[int]) -> list[StampedRun
         if sub.chars[node] <= 2 * _STAMP_CHARS and sub.stamped[node]
     }
     runs: list[StampedRun] = []
-    for group in _sibling_kinds(page, {0: kids}):
+    for group in kinds:
         members = sorted(position_of[n] for n in group)
         positions = [p for p in members if p in stamped]
         if len(positions) < MIN_ITEMS or len(positions) < 0.8 * len(members):
@@ -341,26 +353,22 @@ def _stamped_runs(page: Page, sub: Subtrees, kids: list[int]) -> list[StampedRun
     return runs
 
 
-def _sibling_kinds(page: Page, by_parent: dict[int, list[int]]) -> list[list[int]]:
+def _sibling_kinds(page: Page, siblings: list[int]) -> list[list[int]]:
     """Siblings grouped by kind: tag plus the class/id tokens that three or more share.
 
     Tokens unique to one item (``by-jeff``, ``comment-4711``) or alternating between items
     (``odd``/``even``) do not split a run of items of one kind; siblings that share no
     token keep all of theirs (a header, an article and a sidebar are not one kind).
     """
-    groups: list[list[int]] = []
-    for siblings in by_parent.values():
-        if len(siblings) < MIN_ITEMS:
-            continue
-        shared: dict[str, int] = defaultdict(int)
-        for node in siblings:
-            for token in page.nodes[node].tokens:
-                shared[token] += 1
-        kept = {t for t, n in shared.items() if n >= MIN_ITEMS and not _ALTERNATING.search(t)}
-        kinds: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
-        for node in siblings:
-            info = page.nodes[node]
-            kind = tuple(t for t in info.tokens if t in kept)
-            kinds[(info.tag, kind or info.tokens)].append(node)
-        groups.extend(g for g in kinds.values() if len(g) >= MIN_ITEMS)
-    return groups
+    items = [page.nodes[node] for node in siblings]
+    shared: dict[str, int] = {}
+    for item in items:
+        for token in item.tokens:
+            shared[token] = shared.get(token, 0) + 1
+    kept = {t for t, n in shared.items() if n >= MIN_ITEMS and not _ALTERNATING.search(t)}
+    kinds: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+    for node, (tag, tokens, _) in zip(siblings, items, strict=True):
+        if kept and tokens:  # (most runs share no token: each item keeps all of its own)
+            tokens = tuple([t for t in tokens if t in kept]) or tokens
+        kinds[(tag, tokens)].append(node)
+    return [g for g in kinds.values() if len(g) >= MIN_ITEMS]

@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsspider.core.blocks import Block, Node, Page
+from newsspider.core.blocks import Block, Page
 from newsspider.core.counting import LossyCounter
 from newsspider.core.memo import Memo
 from newsspider.core.region import (
@@ -231,6 +231,7 @@ class _Analysis:
     teasers: dict[int, int]
     linked: set[int]
     runs: list[StampedRun]
+    block_sizes: list[int]  # visual lengths
     captions: set[int] = field(default_factory=set)
 
 
@@ -243,9 +244,12 @@ class Observation:
     shape: frozenset[int]
     analysis: _Analysis | None = None
     counted: bool = True
-    # The block reasons its region vote used, with the cluster and its page count then:
-    # clean() reuses them while no other page was counted.
-    classified: tuple[_Cluster, int, list[str | None]] | None = field(default=None, repr=False)
+    # The block reasons its region vote used, with the cluster and its page count then, and
+    # the region weights and best_node() of those: clean() reuses them while no other page
+    # was counted.
+    classified: (
+        tuple[_Cluster, int, list[str | None], list[float], tuple[int, list[float]]] | None
+    ) = field(default=None, repr=False)
 
 
 @dataclass
@@ -412,17 +416,10 @@ class SiteModel:
         analysis = obs.analysis
         assert analysis is not None
         texts = cluster.texts
-        places: dict[int, list[int]] = {}
-        for block, place in zip(obs.page.blocks, analysis.block_places, strict=True):
-            sums = places.get(place)
-            if sums is None:
-                sums = places[place] = [0, 0]
-            sums[0] += 1
-            sums[1] += visual_length(block.text)
         texts.add_all(dict.fromkeys(analysis.block_texts))  # once each, in page order
         cluster.tails.add_all(set(analysis.block_tails) - {0})
-        for place, (blocks, chars) in places.items():
-            cluster.places.add(place, blocks, chars)
+        # Per place: its blocks and their characters.
+        cluster.places.add_tallies(zip(analysis.block_places, analysis.block_sizes, strict=True))
         cluster.shape.add_all(obs.shape)
         cluster.item_places.add_all({analysis.block_places[i] for i in analysis.items})
         cluster.teaser_places.add_all(set(analysis.teasers.values()))
@@ -441,8 +438,10 @@ class SiteModel:
         analysis = obs.analysis
         assert analysis is not None
         reasons = self._classify(cluster, obs)
-        obs.classified = (cluster, cluster.pages, reasons)
-        node, _ = best_node(obs.page, _weights(obs.page, reasons, self.config.junk_penalty))
+        weights = _weights(obs.page, reasons, analysis.block_sizes, self.config.junk_penalty)
+        best = best_node(obs.page, weights)
+        obs.classified = (cluster, cluster.pages, reasons, weights, best)
+        node = best[0]
         chain = obs.page.ancestors(container_of(obs.page, node)) if node >= 0 else []
         for depth, ancestor in enumerate(reversed(chain)):
             cluster.regions.add(analysis.node_keys[ancestor], depth)
@@ -463,11 +462,15 @@ class SiteModel:
         if voted is not None and voted[0] is cluster and voted[1] == cluster.pages:
             reasons = list(voted[2])  # classified on the same counts: the same reasons
         else:
-            reasons = self._classify(cluster, obs)
-        for index in _subheadings(page, reasons):
+            reasons, voted = self._classify(cluster, obs), None
+        subheadings = _subheadings(page, reasons)
+        for index in subheadings:
             reasons[index] = None
-        weights = _weights(page, reasons, self.config.junk_penalty)
-        best, scores = best_node(page, weights)
+        if voted is None or subheadings:
+            weights = _weights(page, reasons, obs.analysis.block_sizes, self.config.junk_penalty)
+            best, scores = best_node(page, weights)
+        else:  # the same reasons as the vote's: the same weights and scores
+            weights, (best, scores) = voted[3], voted[4]
         roots, source = self._region_roots(cluster, obs, weights, scores)
         if not roots:
             roots = {container_of(page, best)} if best >= 0 else set()
@@ -477,7 +480,7 @@ class SiteModel:
         for index in _continuation(page, reasons, inside, roots):
             inside[index] = True
         last_content = _last_content(reasons, inside)
-        prose = _prose_holders(page, self.config.sentence_chars)
+        prose = _prose_holders(page, obs.analysis.block_sizes, self.config.sentence_chars)
         headline = _title_words(title or page.title)
         kept: list[Block] = []
         dropped: list[tuple[str, Block]] = []
@@ -561,6 +564,8 @@ class SiteModel:
         long_min = max(2, round(cfg.long_block_share * others))
         sentence_min = max(2, repeat_min)
         text_counts, tail_counts = cluster.texts.entries, cluster.tails.entries  # hot loop
+        teasers = analysis.teasers
+        by_place: dict[int, str | None] = {}
         reasons: list[str | None] = []
         for block, place, text, tail in zip(
             obs.page.blocks,
@@ -586,18 +591,27 @@ class SiteModel:
                 # A block of a link list ("Headline【Source】12:05" items) is navigation
                 # even where its own link share is under the ratio.
                 reasons.append(LINKS)
-            elif block.index in analysis.items or self._is_item_place(cluster, place):
+            elif block.index in analysis.items:
                 reasons.append(REPEATED_ITEMS)
-            elif self._is_teaser(cluster, analysis.teasers.get(block.index), others):
-                reasons.append(REPEATED_ITEMS)
-            elif self._is_template_place(cluster, place, others):
-                reasons.append(TEMPLATE_PLACE)
             else:
-                reasons.append(None)
+                if place not in by_place:  # a page's blocks share few places
+                    by_place[place] = self._place_reason(cluster, place, others)
+                reason = by_place[place]
+                # A teaser strip's item goes as one, whatever its place.
+                if reason != REPEATED_ITEMS and block.index in teasers:
+                    if self._is_teaser(cluster, teasers[block.index], others):
+                        reason = REPEATED_ITEMS
+                reasons.append(reason)
         for index in run_blocks(obs.page, analysis.runs, [r is None for r in reasons]):
             if reasons[index] is None:
                 reasons[index] = REPEATED_ITEMS
         return reasons
+
+    def _place_reason(self, cluster: _Cluster, place: int, others: int) -> str | None:
+        """Why a block at `place` must go, if for its place alone (checked after its text)."""
+        if self._is_item_place(cluster, place):
+            return REPEATED_ITEMS
+        return TEMPLATE_PLACE if self._is_template_place(cluster, place, others) else None
 
     def _is_item_place(self, cluster: _Cluster, place: int) -> bool:
         """A place that held comment-like items on other pages (a thread of one or two)."""
@@ -661,26 +675,10 @@ class SiteModel:
             for raw in data["clusters"]:
                 cluster = _Cluster(cfg, pages=int(raw["pages"]))
                 cluster.vocab = frozenset(str(t) for t in raw["vocab"])
-                cluster.texts = LossyCounter.from_dict(
-                    raw["texts"], cfg.bucket_pages, cfg.max_entries
-                )
-                cluster.tails = LossyCounter.from_dict(
-                    raw["tails"], cfg.bucket_pages, cfg.max_entries
-                )
-                cluster.places = LossyCounter.from_dict(
-                    raw["places"], cfg.bucket_pages, cfg.max_entries
-                )
-                cluster.regions = LossyCounter.from_dict(raw["regions"], cfg.bucket_pages, 5000)
-                cluster.region_sigs = LossyCounter.from_dict(
-                    raw["region_sigs"], cfg.bucket_pages, 5000
-                )
-                cluster.shape = LossyCounter.from_dict(raw["shape"], cfg.bucket_pages, 5000)
-                cluster.item_places = LossyCounter.from_dict(
-                    raw["item_places"], cfg.bucket_pages, 5000
-                )
-                cluster.teaser_places = LossyCounter.from_dict(
-                    raw["teaser_places"], cfg.bucket_pages, 5000
-                )
+                for name in _COUNTER_SUMS:  # each counter, capped as __post_init__ made it
+                    cap = getattr(cluster, name).max_entries
+                    counter = LossyCounter.from_dict(raw[name], cfg.bucket_pages, cap)
+                    setattr(cluster, name, counter)
                 cluster.seen = dict.fromkeys(int(k) for k in raw["seen"])
                 _check_widths(cluster)
                 model.clusters.append(cluster)
@@ -733,10 +731,9 @@ def _content_key(page: Page) -> int:
 def _shape(page: Page, hashes: _Hashes) -> frozenset[int]:
     """Tag-only paths of the nodes that hold text: what a template looks like, classes aside."""
     paths: list[str] = []
-    for node in page.nodes:
-        parent = paths[node.parent] if node.parent >= 0 else ""
-        paths.append(parent + "/" + node.tag)
-    return frozenset(hashes.key(path) for path in {paths[b.node] for b in page.blocks})
+    for tag, _, parent in page.nodes:
+        paths.append(f"{paths[parent]}/{tag}" if parent >= 0 else "/" + tag)
+    return frozenset([hashes.key(path) for path in {paths[b.node] for b in page.blocks}])
 
 
 def _vocabulary(pages: list[Page], share: float) -> frozenset[str]:
@@ -750,27 +747,14 @@ def _vocabulary(pages: list[Page], share: float) -> frozenset[str]:
 
 def _analyze(page: Page, vocab: frozenset[str], tail_chars: int, hashes: _Hashes) -> _Analysis:
     """A page's keys under `vocab`; blocks of `tail_chars` or more get no tail key."""
-    keys: list[str] = []
-    sigs: list[str] = []
-    for tag, tokens, parent in page.nodes:
-        sig = tag + "".join(t for t in tokens if t in vocab) if tokens else tag
-        sigs.append(sig)
-        keys.append(keys[parent] + "/" + sig if parent >= 0 else sig)
-    known, key_hash = hashes.keys.entries, hashes.key
-    node_keys = [known.get(k) or key_hash(k) for k in keys]
-    sig_hashes = [known.get(sig) or key_hash(sig) for sig in sigs]
-    nodes = page.nodes
-    # A bare tag says nothing of the region element's identity: no signature.
-    node_sigs = [
-        h if sig != node.tag else 0 for h, sig, node in zip(sig_hashes, sigs, nodes, strict=True)
-    ]
-    places = [node_keys[b.node] for b in page.blocks]
-    text_hashes = [hashes.text(b.text) for b in page.blocks]
-    texts = [_mix(place, h) for place, h in zip(places, text_hashes, strict=True)]
-    tails = [
-        _tail_key(nodes, sig_hashes, block.node, folded) if len(block.text) < tail_chars else 0
-        for block, folded in zip(page.blocks, text_hashes, strict=True)
-    ]
+    node_keys, sig_hashes, node_sigs = _node_hashes(page, vocab, hashes)
+    blocks = page.blocks
+    places = [node_keys[b.node] for b in blocks]
+    known, text_hash = hashes.texts.entries, hashes.text
+    text_hashes = [known.get(b.text) or text_hash(b.text) for b in blocks]
+    # One 63-bit key per (place, text) pair, mixed from their hashes, the same in every
+    # process: cheaper than hashing their joined strings again.
+    texts = [((p * _GOLDEN) ^ h) & _MASK63 for p, h in zip(places, text_hashes, strict=True)]
     sub = Subtrees.of(page)
     found = repeated_items(page, sub)
     teasers = {
@@ -783,41 +767,73 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int, hashes: _Hashes
         node_sigs,
         places,
         texts,
-        tails,
+        _tail_keys(page, sig_hashes, text_hashes, tail_chars),
         found.stamped,
         teasers,
         found.linked,
         stamped_runs(page, sub),
+        [len(b.text) if b.text.isascii() else visual_length(b.text) for b in blocks],
         found.captions,
     )
 
 
-def _mix(key: int, value: int) -> int:
-    """One 63-bit key for a pair of 63-bit hashes (a place and a text), the same in every
-    process: cheaper than hashing their joined strings again."""
-    return ((key * _GOLDEN) ^ value) & _MASK63
-
-
-def _tail_key(nodes: list[Node], sig_hashes: list[int], node: int, text: int) -> int:
-    """The key of a text under its element and the two above it (tag and classes each)."""
-    key = ((sig_hashes[node] * _GOLDEN) ^ text) & _MASK63  # _mix, inlined: a hot loop
-    for _ in range(_TAIL_LEVELS - 1):
-        node = nodes[node].parent
-        if node < 0:
-            break
-        key = ((sig_hashes[node] * _GOLDEN) ^ key) & _MASK63
-    return key
-
-
-def _weights(page: Page, reasons: list[str | None], penalty: float) -> list[float]:
-    """Region weights: page-unique non-link text counts for, template text against."""
-    weights = []
-    for block, reason in zip(page.blocks, reasons, strict=True):
-        if reason is None:
-            weights.append(float(visual_length(block.text) - block.link_chars))
+def _node_hashes(
+    page: Page, vocab: frozenset[str], hashes: _Hashes
+) -> tuple[list[int], list[int], list[int]]:
+    """Per node: the hash of its path, of its own tag and classes (`vocab` tokens only), and
+    the latter again where classes make it more than a bare tag (0 where they do not)."""
+    keys: list[str] = []
+    sigs: list[str] = []
+    suffixes: dict[tuple[str, ...], str] = {}  # a page repeats its class attributes
+    for tag, tokens, parent in page.nodes:
+        if tokens:
+            suffix = suffixes.get(tokens)
+            if suffix is None:
+                suffix = suffixes[tokens] = "".join([t for t in tokens if t in vocab])
+            sig = tag + suffix
         else:
-            weights.append(-penalty * len(block.text))
-    return weights
+            sig = tag
+        sigs.append(sig)
+        keys.append(f"{keys[parent]}/{sig}" if parent >= 0 else sig)
+    known, key_hash = hashes.keys.entries, hashes.key
+    sig_hashes = [known.get(sig) or key_hash(sig) for sig in sigs]
+    # A bare tag says nothing of the region element's identity: no signature.
+    node_sigs = [
+        h if sig != node.tag else 0
+        for h, sig, node in zip(sig_hashes, sigs, page.nodes, strict=True)
+    ]
+    return [known.get(k) or key_hash(k) for k in keys], sig_hashes, node_sigs
+
+
+def _tail_keys(page: Page, sig_hashes: list[int], texts: list[int], tail_chars: int) -> list[int]:
+    """Per block, the key of its text (`texts`: hashed) under its element and the two above
+    it (tag and classes each); 0 for blocks of `tail_chars` or more."""
+    nodes = page.nodes
+    keys = []
+    for block, key in zip(page.blocks, texts, strict=True):
+        if len(block.text) >= tail_chars:
+            keys.append(0)
+            continue
+        node = block.node
+        key = ((sig_hashes[node] * _GOLDEN) ^ key) & _MASK63  # mixed as a (place, text) pair
+        for _ in range(_TAIL_LEVELS - 1):
+            node = nodes[node].parent
+            if node < 0:
+                break
+            key = ((sig_hashes[node] * _GOLDEN) ^ key) & _MASK63
+        keys.append(key)
+    return keys
+
+
+def _weights(
+    page: Page, reasons: list[str | None], sizes: list[int], penalty: float
+) -> list[float]:
+    """Region weights: page-unique non-link text (`sizes`: visual lengths) counts for,
+    template text against."""
+    return [
+        float(size - block.link_chars) if reason is None else -penalty * len(block.text)
+        for block, reason, size in zip(page.blocks, reasons, sizes, strict=True)
+    ]
 
 
 def _standfirst(
@@ -882,11 +898,12 @@ def _in_furniture(
     return any(scores[f] < limit for f in furniture)
 
 
-def _prose_holders(page: Page, sentence_chars: int) -> set[int]:
-    """Nodes with a paragraph (a ``<p>`` of a sentence or more) in their subtree."""
+def _prose_holders(page: Page, sizes: list[int], sentence_chars: int) -> set[int]:
+    """Nodes with a paragraph (a ``<p>`` of a sentence or more, `sizes`: visual lengths)
+    in their subtree."""
     found: set[int] = set()
-    for block in page.blocks:
-        if page.nodes[block.node].tag != "p" or visual_length(block.text) < sentence_chars:
+    for block, size in zip(page.blocks, sizes, strict=True):
+        if size < sentence_chars or page.nodes[block.node].tag != "p":
             continue
         node = block.node
         while node >= 0 and node not in found:
@@ -1015,9 +1032,10 @@ def _is_headline(text: str, title_words: set[str]) -> bool:
     words = _WORD.findall(text.lower())
     if not words:
         return False
-    inside = sum(w in title_words for w in words)
-    if inside >= 0.9 * len(words) and len(words) >= 0.4 * len(title_words):
-        return True
+    if len(words) >= 0.4 * len(title_words):
+        inside = len([w for w in words if w in title_words])
+        if inside >= 0.9 * len(words):
+            return True
     covered = len(title_words.intersection(words))
     return (
         len(title_words) >= 4

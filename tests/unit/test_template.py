@@ -569,3 +569,17 @@ def test_card_embedded_in_the_article_is_dropped_but_not_a_section_of_prose() ->
     assert "harbour festival" not in card_page.text and "Boats at dawn" not in card_page.text
     assert tag(5, 1) in card_page.text
     assert f"Part {tag(6, 9)}" in section_page.text
+
+
+def test_in_subtrees_marks_blocks_under_nested_roots_once() -> None:
+    from newsspider.core.region import in_subtrees
+
+    page = parse_page(
+        "<div id='a'><p>x</p><div id='b'><p>y</p></div></div><p>z</p><div id='c'><p>w</p></div>"
+    )
+    node_of = {n.tokens: i for i, n in enumerate(page.nodes) if n.tokens}
+    a, b, c = node_of[("#a",)], node_of[("#b",)], node_of[("#c",)]
+    assert in_subtrees(page, {a, b}) == [True, True, False, False]
+    assert in_subtrees(page, {b, c}) == [False, True, False, True]
+    assert in_subtrees(page, {-1}) == [False] * 4
+    assert in_subtrees(page, set()) == [False] * 4

@@ -87,6 +87,21 @@ def test_lossy_counter_keeps_frequent_keys_and_stays_small() -> None:
     assert restored.count("menu") == 1000
 
 
+def test_lossy_counter_tallies_equal_adds_per_key() -> None:
+    pairs = [("a", 3), ("b", 1), ("a", 4), ("c", 0), ("a", 1)]
+    one: LossyCounter[str] = LossyCounter(bucket_pages=10, max_entries=100)
+    other: LossyCounter[str] = LossyCounter(bucket_pages=10, max_entries=100)
+    for _ in range(2):  # a known key and a new one
+        one.add_tallies(pairs)
+        one.end_page()
+        for key in dict.fromkeys(k for k, _ in pairs):
+            values = [v for k, v in pairs if k == key]
+            other.add(key, len(values), sum(values))
+        other.end_page()
+    assert one.to_dict() == other.to_dict()
+    assert one.count("a") == 2
+
+
 def test_short_article_beside_sidebar_teasers_is_an_article() -> None:
     teasers = "".join(
         f"<li><a href='/a/{i}'>Another headline number {i}</a><p>{'Teaser words here. ' * 5}</p>"
