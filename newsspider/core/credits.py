@@ -18,7 +18,7 @@ from typing import Any
 from newsspider.core.agencies import MAX_CREDIT_CHARS, agency_of, credit_line
 from newsspider.core.blocks import Block, Page
 from newsspider.core.bylines import BylineReader, has_byline_label
-from newsspider.core.datelines import Dateline, dateline_of, uppercase_place
+from newsspider.core.datelines import Dateline, dateline_of, has_uppercase_run, uppercase_place
 from newsspider.core.memo import Memo
 from newsspider.core.structured import JsonLd, type_names
 from newsspider.core.visibledates import has_date_shape
@@ -135,8 +135,8 @@ class CreditFinder:
                     _record_dateline(credits, found, "page_line")
                     return
         for block in near:
-            if len(block.text) > _MAX_BYLINE_CHARS:
-                continue
+            if len(block.text) > _MAX_BYLINE_CHARS or not has_uppercase_run(block.text):
+                continue  # no upper-case run, so no place: spares the label and date tests
             if has_byline_label(block.text) or has_date_shape(block.text):
                 place = uppercase_place(block.text, calendar)
                 if place is not None:
@@ -155,22 +155,33 @@ class CreditFinder:
             range(max(0, len(lines) - _TAIL_LINES), len(lines))
         )
         for i in sorted(ends, reverse=True):
-            agency = credit_line(lines[i])
+            agency = self._credit_line(lines[i])
             if agency is not None:
                 found.append(("credit_line", agency))
                 credits.removed.append(lines.pop(i))
         credits.text = "\n".join(lines)
         # zone.contains inlined: this runs for every block of the page.
         root, root_end = (zone.root, zone.root_end) if zone.root >= 0 else (0, 0)
+        # _credit_line inlined: ~30 blocks of a page lie in its zone.
+        known = self._credits_of.entries
         for block in page.blocks:
             if block.index in near or root <= block.node < root_end:
-                agency = self._credit_line(block.text)
+                text = block.text
+                if text in known:
+                    agency = known[text]
+                elif len(text.strip()) > MAX_CREDIT_CHARS:
+                    continue
+                else:
+                    agency = self._credits_of(text)
                 if agency is not None:
                     found.append(("credit_line", agency))
         return found
 
     def _credit_line(self, text: str) -> str | None:
         """:func:`credit_line`, remembered for short texts (long ones are never credits)."""
+        known = self._credits_of.entries
+        if text in known:
+            return known[text]
         if len(text.strip()) > MAX_CREDIT_CHARS:
             return None
         return self._credits_of(text)

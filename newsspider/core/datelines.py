@@ -26,6 +26,8 @@ _AGENCY_PAREN = re.compile(r"\((?P<agency>[^()]{1,40})\)\s*$")
 _PLACE = re.compile(r"^[^\W\d_][^\W\d_'’. -]*(?:[ '’.-]+[^\W\d_][^\W\d_'’. -]*)*$")
 _LATIN = re.compile(r"[A-Za-z]")
 _UPPER_RUN = re.compile(r"(?<![\w'’-])([A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,2})(?![\w'’-])")
+# How every run _UPPER_RUN matches starts: two capitals (or a capital and a dot...).
+_RUN_START = re.compile(r"[A-Z][A-Z'’.-]")
 _LABEL_BEFORE = re.compile(r"\s*(?:by|written by|posted by)\s*", re.I)
 _NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _SENTENCE_END = (".", "!", "?", "؟", "…")
@@ -149,6 +151,16 @@ def uppercase_place(text: str, calendar: frozenset[str] = frozenset()) -> str | 
             continue
         return place_name(run)
     return None
+
+
+def has_uppercase_run(text: str) -> bool:
+    """Whether `text` has what :func:`uppercase_place` needs, an upper-case run's start: a
+    cheap test that spares a caller its costlier ones when there is none.
+
+    >>> has_uppercase_run("By Ann Lee TUNIS 23 May"), has_uppercase_run("بقلم أحمد، 23 مايو")
+    (True, False)
+    """
+    return _RUN_START.search(text) is not None
 
 
 def _date_follows(text: str, calendar: frozenset[str]) -> bool:

@@ -18,9 +18,7 @@ the element holding it, else its ``alt`` text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate
 from urllib.parse import urljoin
 
 from w3lib.url import safe_url_string
@@ -34,6 +32,9 @@ _NOT_PICTURE = re.compile(
     r"badge|captcha|placeholder|loader|share|social|button|banner|advert|/ads?/",
     re.I,
 )
+# The same pattern without re.I, for lower-cased ASCII text: its words are all lower case,
+# and re.I's Unicode case folding costs several times the search itself.
+_NOT_PICTURE_LOWER = re.compile(_NOT_PICTURE.pattern)
 _CAPTION_TOKENS = re.compile(r"caption|legend|credit|figcaption|wp-caption")
 _MAX_CAPTION_CHARS = 400
 _MAX_IMAGES = 20
@@ -55,7 +56,7 @@ def article_images(
     for owner, src, alt in page.images:
         if not place.is_article_picture(owner):
             continue  # first: resolving every thumbnail's URL costs more than this
-        if _NOT_PICTURE.search(src) or _NOT_PICTURE.search(alt):
+        if _not_picture(src) or _not_picture(alt):
             continue  # and a logo's or an icon's is never needed
         if src not in resolved:
             resolved[src] = _absolute(url, src)
@@ -64,7 +65,7 @@ def article_images(
             continue
         found[absolute] = (_caption(page, owner) or alt.strip(), "page")
     for src, caption, source in named:
-        if _NOT_PICTURE.search(src):
+        if _not_picture(src):
             continue
         absolute = resolved[src] if src in resolved else _absolute(url, src)
         if absolute is None:
@@ -88,6 +89,19 @@ def _absolute(base: str, src: str) -> str | None:
     return absolute if absolute.startswith(("http://", "https://")) else None
 
 
+def _not_picture(text: str) -> bool:
+    """Whether an image URL, alt text or class token names no article picture: the answer
+    of ``_NOT_PICTURE.search``, read from the lower-cased text when it is ASCII (where
+    lower-casing is all that re.I does).
+
+    >>> _not_picture("/img/Site-LOGO.png"), _not_picture("/img/harbour.jpg")
+    (True, False)
+    """
+    if text.isascii():
+        return _NOT_PICTURE_LOWER.search(text.lower()) is not None
+    return _NOT_PICTURE.search(text) is not None
+
+
 class _Placement:
     """Where a page's images sit relative to its article zone, with what one image's answer
     teaches about the next (images share ancestors) kept for the page."""
@@ -96,15 +110,17 @@ class _Placement:
         self.page = page
         self.zone = zone
         self._clean: dict[int, bool] = {}  # node -> no chrome between it and the zone root
-        self._reach: list[int] | None = None  # running maximum of the blocks' nodes
+        # Nodes in the subtree, and nodes just below the headline (see _lead_nodes).
+        self._inside = (zone.root, zone.root_end) if zone.root >= 0 else (0, 0)
+        self._lead = _lead_nodes(page, zone.headline)
 
     def is_article_picture(self, owner: int) -> bool:
         """In the article subtree (or just below the headline), not in a list item, not in
         an element named like chrome (logo, share, related, comment...)."""
         if owner < 0:
             return False
-        zone = self.zone
-        if not zone.contains(self.page, owner) and not self._below_headline(owner):
+        inside, lead = self._inside, self._lead
+        if not inside[0] <= owner < inside[1] and not lead[0] < owner <= lead[1]:
             return False
         return self._chrome_free(owner)
 
@@ -128,22 +144,31 @@ class _Placement:
             clean[seen] = free
         return free
 
-    def _below_headline(self, owner: int) -> bool:
-        """A lead picture outside the subtree (a short article's figure after its header)."""
-        if self.zone.headline < 0:
-            return False
-        if self._reach is None:
-            self._reach = list(accumulate((b.node for b in self.page.blocks), max))
-        # The first block whose node is `owner` or later is the first whose running maximum
-        # is: a bisection, not a walk over the blocks for every image.
-        blocks = self.page.blocks
-        at = bisect_left(self._reach, owner)
-        index = blocks[at].index if at < len(blocks) else -1
-        return 0 < index - self.zone.headline <= _LEAD_REACH
+
+def _lead_nodes(page: Page, headline: int) -> tuple[int, int]:
+    """(low, high): an image's owner node lies in one of the _LEAD_REACH blocks after the
+    headline block when low < owner <= high ((0, 0) without a headline).
+
+    The blocks an image may lead are those after the headline up to _LEAD_REACH on; the
+    first block whose node is the owner's or later is the first whose running maximum of
+    nodes is, so the owner must pass the headline's running maximum and not the last lead
+    block's: two numbers per page, not a search per image.
+
+    >>> from newsspider.core.blocks import parse_page
+    >>> page = parse_page("<h1>Head</h1><div><img src='/a.jpg'><p>One</p></div><p>Two</p>")
+    >>> _lead_nodes(page, 0), [owner for owner, _, _ in page.images]
+    ((2, 5), [3])
+    """
+    blocks = page.blocks
+    if headline < 0 or not blocks:
+        return 0, 0
+    last = min(headline + _LEAD_REACH, len(blocks) - 1)
+    reach = max(b.node for b in blocks[: headline + 1])
+    return reach, max([reach] + [b.node for b in blocks[headline + 1 : last + 1]])
 
 
 def _is_chrome(tag: str, tokens: tuple[str, ...]) -> bool:
-    if tag == "li" or any(map(_NOT_PICTURE.search, tokens)):
+    if tag == "li" or any(map(_not_picture, tokens)):
         return True
     return any(t.startswith((".related", ".comment", "#comment")) for t in tokens)
 

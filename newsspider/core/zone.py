@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress, count, repeat
 
-from newsspider.core.blocks import Page
+from newsspider.core.blocks import Block, Page
 from newsspider.core.region import best_node
 
 _WORD = re.compile(r"\w+")
@@ -106,7 +107,7 @@ def _body_root(page: Page, body: tuple[int, ...]) -> int:
     # Two nodes holding most of the body cannot be disjoint: those that hold enough lie on
     # one chain, and the deepest of them comes last in document order.
     enough = _BODY_SHARE * total
-    return max((node for node, chars in enumerate(held) if chars >= enough), default=-1)
+    return max(compress(count(), map(enough.__le__, held)), default=-1)
 
 
 def _climb_to(page: Page, root: int, node: int) -> int:
@@ -125,13 +126,9 @@ def _climb_to(page: Page, root: int, node: int) -> int:
 def _headline(page: Page, title: str, body: tuple[int, ...]) -> int:
     """The block showing the headline: the title's words in a heading near the body."""
     key = words_key(title)
-    # A block whose words are the key holds its longest word: a cheap test before words_key.
-    longest = max(key.split(" "), key=len)
     start = body[0] if body else len(page.blocks)
     best, best_rank = -1, (9, 0)
-    for block in page.blocks:
-        if key and (longest not in block.text.lower() or words_key(block.text) != key):
-            continue
+    for block in _showing(page.blocks, key):
         if block.link_ratio > 0.5:
             continue
         tag = page.nodes[block.node].tag
@@ -144,3 +141,21 @@ def _headline(page: Page, title: str, body: tuple[int, ...]) -> int:
     if best >= 0 and best < start - _HEADLINE_REACH and not key:
         return -1
     return best
+
+
+def _showing(blocks: list[Block], key: str) -> list[Block]:
+    """The `blocks` whose words are `key` (all of them when `key` is "").
+
+    A block whose words are the key holds its longest word: one C-level scan of the lower-
+    cased texts for it first, words_key only for the blocks that hold it.
+
+    >>> blocks = [Block("Big news", 0, 0, 0), Block("Big, News!", 1, 0, 1), Block("News", 2, 0, 2)]
+    >>> [b.index for b in _showing(blocks, "big news")], len(_showing(blocks, ""))
+    ([0, 1], 3)
+    """
+    if not key:
+        return blocks
+    longest = max(key.split(" "), key=len)
+    texts = [block.text for block in blocks]
+    holding = compress(blocks, map(str.__contains__, map(str.lower, texts), repeat(longest)))
+    return [block for block in holding if words_key(block.text) == key]
