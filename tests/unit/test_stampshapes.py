@@ -59,6 +59,18 @@ def _unused(text: str) -> datetime | None:
     raise AssertionError(f"dateparser was asked to read {text!r}")
 
 
+class _Reference:
+    """dateparser's reading in `languages` (none without them), each stamp asked recorded."""
+
+    def __init__(self, languages: tuple[str, ...] = ()) -> None:
+        self.languages = languages
+        self.calls: list[str] = []
+
+    def __call__(self, text: str) -> datetime | None:
+        self.calls.append(text)
+        return _dateparser(text, self.languages) if self.languages else None
+
+
 @pytest.mark.parametrize(("stamp", "languages"), _SHAPED)
 def test_each_shape_is_read_as_dateparser_reads_it(stamp: str, languages: tuple[str, ...]) -> None:
     trusting = StampShapes(checks=0)  # every shape trusted at once: its own reading
@@ -87,12 +99,7 @@ def test_a_new_shape_dateparser_disagrees_with_is_refused() -> None:
 
 
 def test_a_numeric_date_invalid_in_the_languages_order_is_left_to_dateparser() -> None:
-    calls: list[str] = []
-
-    def reference(text: str) -> datetime | None:
-        calls.append(text)
-        return _dateparser(text, ("el", "en"))
-
+    reference = _Reference(("el", "en"))
     shapes = StampShapes(checks=1)
     # English comes first in dateparser's order: month, day, year; 29 is no month.
     assert shapes.read("29/11/2011", ("el", "en"), reference) == datetime(2011, 11, 29)
@@ -100,33 +107,23 @@ def test_a_numeric_date_invalid_in_the_languages_order_is_left_to_dateparser() -
     # Not a disagreement: the shape still reads what it can, once checked.
     assert shapes.read("07/12/2011", ("el", "en"), reference) == datetime(2011, 7, 12)
     assert shapes.read("07/13/2011", ("el", "en"), reference) == datetime(2011, 7, 13)
-    assert calls == ["29/11/2011", "29/11/2011", "07/12/2011"]
+    assert reference.calls == ["29/11/2011", "29/11/2011", "07/12/2011"]
 
 
 def test_a_recent_two_digit_year_is_left_to_dateparser() -> None:
-    calls: list[str] = []
-
-    def reference(text: str) -> datetime | None:
-        calls.append(text)
-        return None
-
+    reference = _Reference()
     shapes = StampShapes(checks=0, this_year=2013)
     assert shapes.read("1/30/09", ("en",), reference) == datetime(2009, 1, 30)
     # dateparser reads a two-digit year it would put in the future a century back.
     assert shapes.read("1/30/12", ("en",), reference) is None
-    assert calls == ["1/30/12"]
+    assert reference.calls == ["1/30/12"]
 
 
 def test_a_zone_dateparser_does_not_know_is_left_to_it() -> None:
-    calls: list[str] = []
-
-    def reference(text: str) -> datetime | None:
-        calls.append(text)
-        return None
-
+    reference = _Reference()
     shapes = StampShapes(checks=0)
     assert shapes.read("Feb 26, 2009 6:45 PM CT", ("en",), reference) is None
-    assert calls == ["Feb 26, 2009 6:45 PM CT"]
+    assert reference.calls == ["Feb 26, 2009 6:45 PM CT"]
 
 
 def test_names_come_from_dateparsers_locales_with_ambiguous_words_left_out() -> None:
@@ -174,15 +171,10 @@ def test_a_clock_after_a_dash_is_left_to_dateparser() -> None:
 
 
 def test_a_zone_that_is_a_word_of_the_language_is_left_to_dateparser() -> None:
-    calls: list[str] = []
-
-    def reference(text: str) -> datetime | None:
-        calls.append(text)
-        return _dateparser(text, ("fr", "en"))
-
+    reference = _Reference(("fr", "en"))
     shapes = StampShapes(checks=0)
     # "et" is French for "and": dateparser reads no zone here.
     assert shapes.read("19 mars 2000 / 10:55 ET", ("fr", "en"), reference) == datetime(
         2000, 3, 19, 10, 55
     )
-    assert calls == ["19 mars 2000 / 10:55 ET"]
+    assert reference.calls == ["19 mars 2000 / 10:55 ET"]
