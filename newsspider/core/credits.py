@@ -160,19 +160,10 @@ class CreditFinder:
                 found.append(("credit_line", agency))
                 credits.removed.append(lines.pop(i))
         credits.text = "\n".join(lines)
-        # zone.contains inlined: this runs for every block of the page.
-        root, root_end = (zone.root, zone.root_end) if zone.root >= 0 else (0, 0)
-        # _credit_line inlined: ~30 blocks of a page lie in its zone.
-        known = self._credits_of.entries
+        subtree = zone.subtree  # this runs for every block of the page
         for block in page.blocks:
-            if block.index in near or root <= block.node < root_end:
-                text = block.text
-                if text in known:
-                    agency = known[text]
-                elif len(text.strip()) > MAX_CREDIT_CHARS:
-                    continue
-                else:
-                    agency = self._credits_of(text)
+            if block.index in near or block.node in subtree:
+                agency = self._credit_line(block.text)
                 if agency is not None:
                     found.append(("credit_line", agency))
         return found

@@ -110,17 +110,16 @@ class _Placement:
         self.page = page
         self.zone = zone
         self._clean: dict[int, bool] = {}  # node -> no chrome between it and the zone root
-        # Nodes in the subtree, and nodes just below the headline (see _lead_nodes).
-        self._inside = (zone.root, zone.root_end) if zone.root >= 0 else (0, 0)
-        self._lead = _lead_nodes(page, zone.headline)
+        self._inside = zone.subtree
+        self._lead = _lead_nodes(page, zone.headline)  # nodes just below the headline
 
     def is_article_picture(self, owner: int) -> bool:
         """In the article subtree (or just below the headline), not in a list item, not in
         an element named like chrome (logo, share, related, comment...)."""
         if owner < 0:
             return False
-        inside, lead = self._inside, self._lead
-        if not inside[0] <= owner < inside[1] and not lead[0] < owner <= lead[1]:
+        lead = self._lead
+        if owner not in self._inside and not lead[0] < owner <= lead[1]:
             return False
         return self._chrome_free(owner)
 

@@ -83,17 +83,29 @@ def container_of(page: Page, node: int) -> int:
     return nodes[node].parent if nodes[node].parent >= 0 else node
 
 
+def subtree_end(page: Page, root: int) -> int:
+    """One past the last node of `root`'s subtree: nodes are numbered in document order, so
+    a subtree is the run of nodes after its root whose parents lie within it.
+
+    >>> from newsspider.core.blocks import parse_page
+    >>> page = parse_page("<div><p>a</p><ul><li>b</li></ul></div><p>c</p>")
+    >>> [n.tag for n in page.nodes], subtree_end(page, 2), subtree_end(page, 4)
+    (['html', 'body', 'div', 'p', 'ul', 'li', 'p'], 6, 6)
+    """
+    nodes = page.nodes
+    end = root + 1
+    while end < len(nodes) and nodes[end].parent >= root:
+        end += 1
+    return end
+
+
 def in_subtrees(page: Page, roots: set[int]) -> list[bool]:
     """For each block, whether it lies under one of the `roots` nodes."""
-    nodes = page.nodes
-    under = [False] * len(nodes)
+    under = [False] * len(page.nodes)
     for root in sorted(roots):  # an ancestor first: a root inside it is marked already
         if root < 0 or under[root]:
             continue
-        # A subtree is the run of nodes after its root whose parents lie within it.
-        end = root + 1
-        while end < len(nodes) and nodes[end].parent >= root:
-            end += 1
+        end = subtree_end(page, root)
         under[root:end] = [True] * (end - root)
     return [under[block.node] for block in page.blocks]
 

@@ -772,7 +772,7 @@ def _analyze(page: Page, vocab: frozenset[str], tail_chars: int, hashes: _Hashes
         teasers,
         found.linked,
         stamped_runs(page, sub),
-        [len(b.text) if b.text.isascii() else visual_length(b.text) for b in blocks],
+        [visual_length(b.text) for b in blocks],
         found.captions,
     )
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import compress, count, repeat
 
 from newsspider.core.blocks import Block, Page
-from newsspider.core.region import best_node
+from newsspider.core.region import best_node, subtree_end
 
 _WORD = re.compile(r"\w+")
 # Share of the body's characters the article subtree must hold.
@@ -53,6 +53,11 @@ class ArticleZone:
         """First body block (-1: no body found)."""
         return self.body[0] if self.body else -1
 
+    @property
+    def subtree(self) -> range:
+        """The node numbers of the article subtree (none when no subtree was found)."""
+        return range(self.root, self.root_end) if self.root >= 0 else range(0)
+
     def contains(self, page: Page, node: int) -> bool:
         """Whether `node` lies in the article subtree (False when no subtree was found)."""
         return self.root >= 0 and self.root <= node < self.root_end
@@ -80,19 +85,7 @@ def locate(page: Page, text: str, title: str) -> ArticleZone:
     headline = _headline(page, title, body)
     if headline >= 0 and root >= 0:
         root = _climb_to(page, root, page.blocks[headline].node)
-    return ArticleZone(headline, body, root, _subtree_end(page, root))
-
-
-def _subtree_end(page: Page, root: int) -> int:
-    """One past the last descendant of `root`: its subtree is a run of node numbers."""
-    if root < 0:
-        return -1
-    inside = {root}
-    end = root + 1
-    while end < len(page.nodes) and page.nodes[end].parent in inside:
-        inside.add(end)
-        end += 1
-    return end
+    return ArticleZone(headline, body, root, subtree_end(page, root) if root >= 0 else -1)
 
 
 def _body_root(page: Page, body: tuple[int, ...]) -> int:
