@@ -220,7 +220,7 @@ def ld_authors(ld: JsonLd, article: Mapping[str, Any] | None) -> tuple[list[str]
 def _is_byline_block(page: Page, block: Block) -> bool:
     if has_byline_label(block.text):
         return True
-    tokens = page.nodes[block.node].tokens
+    tokens = page.tokens[block.node]
     return len(block.text) <= 80 and any(map(_AUTHOR_TOKENS.search, tokens))
 
 

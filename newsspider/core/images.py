@@ -125,7 +125,7 @@ class _Placement:
 
     def _chrome_free(self, node: int) -> bool:
         """No list item or chrome-named element from `node` up to the zone root (excluded)."""
-        nodes, root, clean = self.page.nodes, self.zone.root, self._clean
+        page, root, clean = self.page, self.zone.root, self._clean
         path: list[int] = []
         free = True
         while node >= 0 and node != root:
@@ -134,11 +134,10 @@ class _Placement:
                 free = known
                 break
             path.append(node)
-            element = nodes[node]
-            if _is_chrome(element.tag, element.tokens):
+            if _is_chrome(page.tags[node], page.tokens[node]):
                 free = False
                 break
-            node = element.parent
+            node = page.parents[node]
         for seen in path:  # each has the same answer: it lies on the chain just walked
             clean[seen] = free
         return free
@@ -182,8 +181,10 @@ def _caption(page: Page, owner: int) -> str:
             if block.node > owner:
                 break
             continue
-        element = page.nodes[block.node]
-        is_caption = element.tag == "figcaption" or any(map(_CAPTION_TOKENS.search, element.tokens))
+        node = block.node
+        is_caption = page.tags[node] == "figcaption" or any(
+            map(_CAPTION_TOKENS.search, page.tokens[node])
+        )
         if is_caption and len(block.text) <= _MAX_CAPTION_CHARS:
             return block.text
     return ""

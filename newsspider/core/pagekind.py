@@ -90,7 +90,7 @@ def is_article(page: Page, url: str, test: ArticleTest | None = None) -> tuple[b
 def _teaser_items(page: Page, minimum: int) -> set[int]:
     """Sibling elements (`minimum` or more of a kind) each holding a headline link and
     prose: a listing's teasers."""
-    nodes = page.nodes
+    parents = page.parents
     flags: dict[int, int] = defaultdict(int)  # bit 1: headline link, bit 2: prose
     for block in page.blocks:
         if block.link_ratio >= 0.8 and len(block.text.split()) >= 3:
@@ -102,11 +102,11 @@ def _teaser_items(page: Page, minimum: int) -> set[int]:
         node = block.node
         while node >= 0:
             flags[node] |= bit
-            node = nodes[node].parent
+            node = parents[node]
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for node, bits in flags.items():
-        if bits == 3 and nodes[node].parent >= 0:
-            groups[(nodes[node].parent, nodes[node].tag)].append(node)
+        if bits == 3 and parents[node] >= 0:
+            groups[(parents[node], page.tags[node])].append(node)
     found: set[int] = set()
     for members in groups.values():
         if len(members) >= minimum:
@@ -124,11 +124,11 @@ def _largest_prose_container(page: Page, test: ArticleTest, teasers: set[int]) -
         if size < test.prose_block_chars or block.link_ratio > test.max_link_ratio:
             continue
         chain = page.ancestors(block.node)
-        if any(page.nodes[n].tag in _NOT_CONTENT for n in chain):
+        if any(page.tags[n] in _NOT_CONTENT for n in chain):
             continue
         if teasers and any(n in teasers for n in chain):
             continue
-        by_parent[page.nodes[block.node].parent] += size - block.link_chars
+        by_parent[page.parents[block.node]] += size - block.link_chars
     return max(by_parent.values(), default=0)
 
 

@@ -45,16 +45,16 @@ def best_node(page: Page, weights: Sequence[float]) -> tuple[int, list[float]]:
     >>> from newsspider.core.blocks import parse_page
     >>> page = parse_page("<body><div><p>aaa</p></div><div><p>bb</p><p>cc</p></div></body>")
     >>> node, scores = best_node(page, [3, -1, -1])
-    >>> page.nodes[node].tag, scores[node]
+    >>> page.tags[node], scores[node]
     ('p', 3.0)
     """
-    scores = [0.0] * len(page.nodes)
+    scores = [0.0] * len(page.tags)
     for block, weight in zip(page.blocks, weights, strict=True):
         scores[block.node] += weight
     # A child comes after its parent in document order: summing children into parents
     # from the last node back fills every subtree in one pass.
     for node in range(len(scores) - 1, 0, -1):
-        parent = page.nodes[node].parent
+        parent = page.parents[node]
         if parent >= 0:
             scores[parent] += scores[node]
     best, best_score = -1, 0.0
@@ -70,17 +70,17 @@ def container_of(page: Page, node: int) -> int:
 
     >>> from newsspider.core.blocks import parse_page
     >>> page = parse_page("<body><div><p>aaa</p><p>bb</p></div></body>")
-    >>> [page.nodes[container_of(page, n)].tag for n in (3, 2)]  # a <p>, the <div>
+    >>> [page.tags[container_of(page, n)] for n in (3, 2)]  # a <p>, the <div>
     ['div', 'div']
     """
-    nodes = page.nodes
+    parents = page.parents
     end = node + 1
     # Descendants of a node follow it in document order, each after its own parent.
-    while end < len(nodes) and node <= nodes[end].parent < end:
+    while end < len(parents) and node <= parents[end] < end:
         end += 1
     if any(node < block.node < end for block in page.blocks):
         return node
-    return nodes[node].parent if nodes[node].parent >= 0 else node
+    return parents[node] if parents[node] >= 0 else node
 
 
 def subtree_end(page: Page, root: int) -> int:
@@ -89,19 +89,19 @@ def subtree_end(page: Page, root: int) -> int:
 
     >>> from newsspider.core.blocks import parse_page
     >>> page = parse_page("<div><p>a</p><ul><li>b</li></ul></div><p>c</p>")
-    >>> [n.tag for n in page.nodes], subtree_end(page, 2), subtree_end(page, 4)
+    >>> page.tags, subtree_end(page, 2), subtree_end(page, 4)
     (['html', 'body', 'div', 'p', 'ul', 'li', 'p'], 6, 6)
     """
-    nodes = page.nodes
+    parents = page.parents
     end = root + 1
-    while end < len(nodes) and nodes[end].parent >= root:
+    while end < len(parents) and parents[end] >= root:
         end += 1
     return end
 
 
 def in_subtrees(page: Page, roots: set[int]) -> list[bool]:
     """For each block, whether it lies under one of the `roots` nodes."""
-    under = [False] * len(page.nodes)
+    under = [False] * len(page.tags)
     for root in sorted(roots):  # an ancestor first: a root inside it is marked already
         if root < 0 or under[root]:
             continue
@@ -112,7 +112,7 @@ def in_subtrees(page: Page, roots: set[int]) -> list[bool]:
 
 @dataclass(frozen=True)
 class Subtrees:
-    """Per node (indexed like ``page.nodes``): the blocks of its subtree, as one range.
+    """Per node (indexed like ``page.tags``): the blocks of its subtree, as one range.
 
     Blocks are in document order, so a subtree's blocks are contiguous: ``first``/``last``
     bound them (-1 when it has none); ``lines``, ``chars`` and ``links`` count them, their
@@ -134,8 +134,8 @@ class Subtrees:
     @classmethod
     def of(cls, page: Page) -> Subtrees:
         """One pass over the blocks, one back over the nodes."""
-        nodes = page.nodes
-        count = len(nodes)
+        parents = page.parents
+        count = len(parents)
         first, last = [-1] * count, [-1] * count
         lines, chars, links = [0] * count, [0] * count, [0] * count
         stamped = [False] * count
@@ -160,7 +160,7 @@ class Subtrees:
             start = first[node]
             if start < 0:
                 continue
-            parent = nodes[node].parent
+            parent = parents[node]
             if parent < 0:
                 continue
             if first[parent] < 0 or start < first[parent]:
@@ -173,9 +173,9 @@ class Subtrees:
             if stamped[node]:
                 stamped[parent] = True
         children: dict[int, list[int]] = defaultdict(list)
-        for node, info in enumerate(nodes):
-            if first[node] >= 0 and info.parent >= 0:
-                children[info.parent].append(node)
+        for node, parent in enumerate(parents):
+            if first[node] >= 0 and parent >= 0:
+                children[parent].append(node)
         kinds = {
             parent: _sibling_kinds(page, siblings)
             for parent, siblings in children.items()
@@ -276,12 +276,12 @@ def _adjacent(sub: Subtrees, items: list[int]) -> bool:
 
 def _pictured(page: Page) -> list[bool]:
     """Per node, whether an image lies in its subtree."""
-    pictured = [False] * len(page.nodes)
+    pictured = [False] * len(page.tags)
     for owner, _, _ in page.images:
         if owner >= 0:
             pictured[owner] = True
     for node in range(len(pictured) - 1, 0, -1):
-        parent = page.nodes[node].parent
+        parent = page.parents[node]
         if pictured[node] and parent >= 0:
             pictured[parent] = True
     return pictured
@@ -372,14 +372,16 @@ def _sibling_kinds(page: Page, siblings: list[int]) -> list[list[int]]:
     (``odd``/``even``) do not split a run of items of one kind; siblings that share no
     token keep all of theirs (a header, an article and a sidebar are not one kind).
     """
-    items = [page.nodes[node] for node in siblings]
+    items = [page.tokens[node] for node in siblings]
     shared: dict[str, int] = {}
     for item in items:
-        for token in item.tokens:
+        for token in item:
             shared[token] = shared.get(token, 0) + 1
     kept = {t for t, n in shared.items() if n >= MIN_ITEMS and not _ALTERNATING.search(t)}
     kinds: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
-    for node, (tag, tokens, _) in zip(siblings, items, strict=True):
+    tags = page.tags
+    for node, tokens in zip(siblings, items, strict=True):
+        tag = tags[node]
         if kept and tokens:  # (most runs share no token: each item keeps all of its own)
             tokens = tuple([t for t in tokens if t in kept]) or tokens
         kinds[(tag, tokens)].append(node)

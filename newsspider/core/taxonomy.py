@@ -194,7 +194,7 @@ class MarkReader:
         breadcrumb: set[str] = set()
         tag_box: set[str] = set()
         known = self._names.entries  # read directly: a page has ~90 token sets, most known
-        for tokens in {node.tokens for node in page.nodes}:
+        for tokens in set(page.tokens):
             names = known.get(tokens) or self._names(tokens)
             if names[0]:
                 breadcrumb.update(names[0])
@@ -217,9 +217,9 @@ def _marked_nodes(page: Page, hits: frozenset[str]) -> list[bool] | None:
     if not hits:
         return None
     marked: list[bool] = []
-    for node in page.nodes:
-        inherited = node.parent >= 0 and marked[node.parent]
-        marked.append(inherited or not hits.isdisjoint(node.tokens))
+    for parent, tokens in zip(page.parents, page.tokens, strict=True):
+        inherited = parent >= 0 and marked[parent]
+        marked.append(inherited or not hits.isdisjoint(tokens))
     return marked
 
 

@@ -731,7 +731,7 @@ def _content_key(page: Page) -> int:
 def _shape(page: Page, hashes: _Hashes) -> frozenset[int]:
     """Tag-only paths of the nodes that hold text: what a template looks like, classes aside."""
     paths: list[str] = []
-    for tag, _, parent in page.nodes:
+    for tag, parent in zip(page.tags, page.parents, strict=True):
         paths.append(f"{paths[parent]}/{tag}" if parent >= 0 else "/" + tag)
     return frozenset([hashes.key(path) for path in {paths[b.node] for b in page.blocks}])
 
@@ -740,7 +740,7 @@ def _vocabulary(pages: list[Page], share: float) -> frozenset[str]:
     """Class/id tokens present on at least `share` of the pages (and on two, if two exist)."""
     df: Counter[str] = Counter()
     for page in pages:
-        df.update({t for node in page.nodes for t in node.tokens})
+        df.update({t for tokens in page.tokens for t in tokens})
     needed = max(min(2, len(pages)), share * len(pages))
     return frozenset(t for t, n in df.items() if n >= needed)
 
@@ -785,7 +785,7 @@ def _node_hashes(
     keys: list[str] = []
     sigs: list[str] = []
     suffixes: dict[tuple[str, ...], str] = {}  # a page repeats its class attributes
-    for tag, tokens, parent in page.nodes:
+    for tag, tokens, parent in zip(page.tags, page.tokens, page.parents, strict=True):
         if tokens:
             suffix = suffixes.get(tokens)
             if suffix is None:
@@ -799,8 +799,7 @@ def _node_hashes(
     sig_hashes = [known.get(sig) or key_hash(sig) for sig in sigs]
     # A bare tag says nothing of the region element's identity: no signature.
     node_sigs = [
-        h if sig != node.tag else 0
-        for h, sig, node in zip(sig_hashes, sigs, page.nodes, strict=True)
+        h if sig != tag else 0 for h, sig, tag in zip(sig_hashes, sigs, page.tags, strict=True)
     ]
     return [known.get(k) or key_hash(k) for k in keys], sig_hashes, node_sigs
 
@@ -808,7 +807,7 @@ def _node_hashes(
 def _tail_keys(page: Page, sig_hashes: list[int], texts: list[int], tail_chars: int) -> list[int]:
     """Per block, the key of its text (`texts`: hashed) under its element and the two above
     it (tag and classes each); 0 for blocks of `tail_chars` or more."""
-    nodes = page.nodes
+    parents = page.parents
     keys = []
     for block, key in zip(page.blocks, texts, strict=True):
         if len(block.text) >= tail_chars:
@@ -817,7 +816,7 @@ def _tail_keys(page: Page, sig_hashes: list[int], texts: list[int], tail_chars: 
         node = block.node
         key = ((sig_hashes[node] * _GOLDEN) ^ key) & _MASK63  # mixed as a (place, text) pair
         for _ in range(_TAIL_LEVELS - 1):
-            node = nodes[node].parent
+            node = parents[node]
             if node < 0:
                 break
             key = ((sig_hashes[node] * _GOLDEN) ^ key) & _MASK63
@@ -887,10 +886,10 @@ def _in_furniture(
     """
     furniture: list[int] = []
     while node >= 0 and node not in roots:
-        tag = page.nodes[node].tag
+        tag = page.tags[node]
         if tag in _FURNITURE_TAGS or (tag in _EMBED_TAGS and node not in prose):
             furniture.append(node)
-        parent = page.nodes[node].parent
+        parent = page.parents[node]
         if parent < 0:
             break
         node = parent
@@ -903,12 +902,12 @@ def _prose_holders(page: Page, sizes: list[int], sentence_chars: int) -> set[int
     in their subtree."""
     found: set[int] = set()
     for block, size in zip(page.blocks, sizes, strict=True):
-        if size < sentence_chars or page.nodes[block.node].tag != "p":
+        if size < sentence_chars or page.tags[block.node] != "p":
             continue
         node = block.node
         while node >= 0 and node not in found:
             found.add(node)
-            node = page.nodes[node].parent
+            node = page.parents[node]
     return found
 
 
@@ -917,9 +916,9 @@ def _in_figure(page: Page, node: int) -> bool:
     for _ in range(_FIGURE_LEVELS):
         if node < 0:
             return False
-        if page.nodes[node].tag in _FIGURE_TAGS:
+        if page.tags[node] in _FIGURE_TAGS:
             return True
-        node = page.nodes[node].parent
+        node = page.parents[node]
     return False
 
 
@@ -962,8 +961,7 @@ def _subheadings(page: Page, reasons: list[str | None]) -> list[int]:
     for index, reason in enumerate(reasons):
         if reason != TEMPLATE_PLACE or not 0 < index < len(blocks) - 1:
             continue
-        node = page.nodes[blocks[index].node]
-        if node.tag not in _HEADING_TAGS:
+        if page.tags[blocks[index].node] not in _HEADING_TAGS:
             continue
         before, after = blocks[index - 1], blocks[index + 1]
         if (

@@ -77,9 +77,9 @@ def strip_affix(title: str, key: str) -> str | None:
 def headings(page: Page) -> list[str]:
     """Texts of the page's h1 (then h2) blocks that are not links."""
     found: dict[str, list[str]] = {"h1": [], "h2": []}
-    nodes = page.nodes
+    tags = page.tags
     for block in page.blocks:
-        tag = nodes[block.node].tag
+        tag = tags[block.node]
         if tag in found and block.link_ratio < 0.5 and len(block.text) <= _MAX_HEADING_CHARS:
             found[tag].append(block.text)
     return found["h1"] + found["h2"]

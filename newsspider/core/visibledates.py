@@ -448,4 +448,4 @@ def _precision(text: str, moment: datetime) -> int:
 
 def in_list_item(page: Page, node: int) -> bool:
     """Whether `node` lies inside an ``li`` element (a list of links, teasers, comments)."""
-    return any(page.nodes[n].tag == "li" for n in page.ancestors(node))
+    return any(page.tags[n] == "li" for n in page.ancestors(node))

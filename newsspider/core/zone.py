@@ -8,7 +8,7 @@ article (its date line, its byline, its images) over what lies in lists of other
     >>> page = parse_page('<ul><li><a href="/o">Other story</a></li></ul><div><h1>Big news</h1>'
     ...     '<p>Monday</p><div class="txt"><p>Body one.</p><p>Body two.</p></div></div>')
     >>> zone = locate(page, "Body one.\\nBody two.", "Big news")
-    >>> zone.headline, zone.body, page.nodes[zone.root].tag
+    >>> zone.headline, zone.body, page.tags[zone.root]
     (1, (3, 4), 'div')
 """
 
@@ -112,7 +112,7 @@ def _climb_to(page: Page, root: int, node: int) -> int:
             break
         if candidate in inside:
             return candidate
-        candidate = page.nodes[candidate].parent
+        candidate = page.parents[candidate]
     return root
 
 
@@ -124,7 +124,7 @@ def _headline(page: Page, title: str, body: tuple[int, ...]) -> int:
     for block in _showing(page.blocks, key):
         if block.link_ratio > 0.5:
             continue
-        tag = page.nodes[block.node].tag
+        tag = page.tags[block.node]
         if not key and (tag != "h1" or block.index > start):
             continue
         heading = _HEADINGS.index(tag) if tag in _HEADINGS else len(_HEADINGS)

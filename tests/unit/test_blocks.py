@@ -17,9 +17,9 @@ def test_blocks_follow_block_elements_and_count_link_text() -> None:
 def test_block_paths_name_the_same_place_on_another_page() -> None:
     a = parse_page("<div class='post-1 entry'><p>One</p></div>")
     b = parse_page("<div class='entry post-22'><p>Two</p></div>")
-    node_a = a.nodes[a.nodes[a.blocks[0].node].parent]
-    node_b = b.nodes[b.nodes[b.blocks[0].node].parent]
-    assert node_a.tokens == node_b.tokens == (".entry", ".post-0")
+    node_a = a.parents[a.blocks[0].node]
+    node_b = b.parents[b.blocks[0].node]
+    assert a.tokens[node_a] == b.tokens[node_b] == (".entry", ".post-0")
 
 
 def test_scripts_styles_and_comments_are_not_text() -> None:
@@ -90,7 +90,7 @@ def test_upper_case_markup_and_blank_text_between_blocks() -> None:
         "  <P>\n </P></DIV></BODY></HTML>"
     )
     assert [(b.text, b.link_chars) for b in page.blocks] == [("Hello You", 3), ("there", 0)]
-    assert [(n.tag, n.tokens) for n in page.nodes] == [
+    assert list(zip(page.tags, page.tokens, strict=True)) == [
         ("html", ()), ("body", ()), ("div", (".post-0",)), ("p", ()), ("p", ()),
     ]  # fmt: skip
     assert page.links == [("/x", "You")] and page.lang == "en"
@@ -108,3 +108,15 @@ def test_text_after_an_early_end_of_document_is_read_as_browsers_do() -> None:
         assert [b.text for b in page.blocks] == ["Ad", "The article."]
     upper = parse_page("<p>a</p></BODY></HTML >\n<p>b</p>")
     assert [b.text for b in upper.blocks] == ["a", "b"]
+
+
+def test_link_text_is_the_words_a_reader_sees_in_it() -> None:
+    page = parse_page(
+        "<div><a href='/a'><script>load('#img-1');</script>3 hrs ago <b>Big</b> story</a>"
+        " after</div><a href='/b'><svg><title>Logo</title></svg></a><a name='top'>Top</a>"
+    )
+    assert page.links == [("/a", "3 hrs ago Big story"), ("/b", "")]
+    assert [(b.text, b.link_chars) for b in page.blocks] == [
+        ("3 hrs ago Big story after", 17),
+        ("Top", 3),  # an anchor without href: not followed, still link text
+    ]

@@ -46,7 +46,7 @@ def _below_headline(page: Page, headline: int, owner: int) -> bool:
 def test_lead_nodes_hold_the_owners_just_below_the_headline() -> None:
     for headline in range(len(PAGE.blocks)):
         low, high = _lead_nodes(PAGE, headline)
-        for owner in range(len(PAGE.nodes) + 1):
+        for owner in range(len(PAGE.tags) + 1):
             assert (low < owner <= high) == _below_headline(PAGE, headline, owner)
     assert _lead_nodes(PAGE, -1) == (0, 0)
 

@@ -145,7 +145,8 @@ def optional_module(name: str) -> ModuleType:
 def test_parse_page_never_raises_on_markup(markup: str) -> None:
     page = parse_page(markup)
     assert all(block.text for block in page.blocks)
-    assert all(-1 <= node.parent < len(page.nodes) for node in page.nodes)
+    assert len(page.tags) == len(page.tokens) == len(page.parents)
+    assert all(-1 <= parent < len(page.parents) for parent in page.parents)
 
 
 @BUDGET

@@ -577,7 +577,7 @@ def test_in_subtrees_marks_blocks_under_nested_roots_once() -> None:
     page = parse_page(
         "<div id='a'><p>x</p><div id='b'><p>y</p></div></div><p>z</p><div id='c'><p>w</p></div>"
     )
-    node_of = {n.tokens: i for i, n in enumerate(page.nodes) if n.tokens}
+    node_of = {tokens: i for i, tokens in enumerate(page.tokens) if tokens}
     a, b, c = node_of[("#a",)], node_of[("#b",)], node_of[("#c",)]
     assert in_subtrees(page, {a, b}) == [True, True, False, False]
     assert in_subtrees(page, {b, c}) == [False, True, False, True]
