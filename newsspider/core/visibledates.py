@@ -66,6 +66,10 @@ _SEPARATORS = re.compile(r"\s*[|•·│]\s*")
 # A date line in the body is short; around a stamp, a byline and labels fit in this much.
 _MAX_BODY_STAMP_CHARS = 100
 _MAX_STAMP_CONTEXT = 80
+_SPACED_WORD = re.compile(r"\S+")
+_AFTER_WORD = ",;:|-–·"
+# Readings a run that does not read whole may cost before it is left to dateparser's search.
+_MAX_SPLIT_READINGS = 6
 # Blocks at the end of the body where a "Published ..." line may close the article.
 _TAIL_BLOCKS = 3
 _FULL_PARSE_CHARS = 60
@@ -219,12 +223,13 @@ class VisibleDateParser:
         self, stamp: str, runs: list[tuple[int, int]], language: str | None, languages: list[str]
     ) -> list[Stamp] | None:
         """The stamps of a line where each date is a run of date words amid other words
-        ("by Jon Lee - Nov 20, 2013 9:55 pm UTC · 4 comments"), each run read whole; None
-        unless every date-shaped run reads as one date.
+        ("by Jon Lee - Nov 20, 2013 9:55 pm UTC · 4 comments"), each run read whole or,
+        failing that, split into the dates run together in it; None unless every
+        date-shaped run reads as dates.
 
         A date word holds a digit or is a month or weekday name, "a.m."/"p.m." or, after a
         clock, a zone's capitals; only punctuation joins the words of a run. What cannot be
-        read this way ("published on the 3rd", two dates run together) is left to
+        read this way ("published on the 3rd", a date glued to other words) is left to
         dateparser's search, which costs several whole readings.
         """
         found: list[Stamp] = []
@@ -249,7 +254,15 @@ class VisibleDateParser:
                 run = stamp[start:end]
                 moment = self._parse(run, languages)
             if moment is None:
-                return None
+                dates = self._split_run(stamp, start, end, language, languages)
+                if dates is None:
+                    return None
+                for date_start, date_end, date in dates:
+                    text = stamp[date_start:date_end]
+                    update = bool(_UPDATE_LABEL.search(stamp[cursor:date_start]))
+                    found.append(Stamp(date, _precision(text, date), text, update))
+                    cursor = date_end
+                continue
             update = bool(_UPDATE_LABEL.search(stamp[cursor:start]))
             if not _HAS_CLOCK.search(run):  # "at 10:00 AM ET, 11/29/2011", "May 3 at 9:15"
                 for clock in (number - 1, number + 1):
@@ -264,6 +277,47 @@ class VisibleDateParser:
             cursor = end
         if not found and dayless and dayless == len(_NUMBER.findall(stamp)):
             return []  # its numbers are years of months alone: no date for the search either
+        return found or None
+
+    def _split_run(
+        self, stamp: str, start: int, end: int, language: str | None, languages: list[str]
+    ) -> list[tuple[int, int, datetime]] | None:
+        """(start, end, moment) of the dates of a run that does not read whole: two dates,
+        or a date and a stray clock or number, run together ("April 8, 2017 04/08/2017
+        2:24 p.m.", "13 October 2005 10:36 11:36 UK", "6 января 2012 8:39 0").
+
+        From each word that may start a date (a number, a month or weekday name), the
+        longest run of words that reads as a date, then on from the word after it; None if
+        none does, or after `_MAX_SPLIT_READINGS` readings (dateparser's search takes over:
+        it costs several times that much).
+        """
+        words = [  # each word's span without the punctuation after it ("2017:", "8,")
+            (match.start(), match.start() + len(match[0].rstrip(_AFTER_WORD)))
+            for match in _SPACED_WORD.finditer(stamp, start, end)
+        ]
+        names = self._names(language)
+        found: list[tuple[int, int, datetime]] = []
+        first, readings = 0, 0
+        while first < len(words):
+            word = stamp[words[first][0] : words[first][1]]
+            if not (word[:1].isdigit() or word.casefold().translate(_ALEFS) in names):
+                first += 1  # "@mattmegan5", "Updated:"
+                continue
+            for last in range(len(words) - 1, first - 1, -1):
+                if first == 0 and last == len(words) - 1:
+                    continue  # the whole run, read already
+                text = stamp[words[first][0] : words[last][1]]
+                if not has_date_shape(text) or _is_dayless(text):
+                    continue
+                readings += 1
+                if readings > _MAX_SPLIT_READINGS:
+                    return None
+                moment = self._parse(text, languages)
+                if moment is not None:
+                    found.append((words[first][0], words[last][1], moment))
+                    first = last
+                    break
+            first += 1
         return found or None
 
     def _with_clock(

@@ -505,11 +505,47 @@ def test_dates_amid_words_are_read_without_dateparsers_search(monkeypatch: Any) 
     ]
 
 
-def test_a_date_in_a_shape_runs_cannot_read_is_searched() -> None:
+def test_dates_run_together_are_read_one_by_one(monkeypatch: Any) -> None:
+    import newsspider.core.visibledates as visibledates
+
+    def no_search(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("dateparser's search was called")
+
+    monkeypatch.setattr(visibledates, "search_dates", no_search)
     reader = VisibleDateParser()
-    # Two dates run together: no run reads as one date, dateparser's search finds both.
-    found = reader.read("April 7, 2017 04/07/2017 11:06 a.m.", "en")
-    assert [s.moment.date().isoformat() for s in found][:1] == ["2017-04-07"]
+    read = [
+        [(s.moment.isoformat(), s.update, s.text) for s in reader.read(line, language)]
+        for line, language in (
+            ("April 7, 2017 04/07/2017 11:06 p.m.", "en"),  # two dates, no words between
+            ("Last Updated: Thursday, 13 October 2005 10:36 11:36 UK", "en"),  # two clocks
+            ("by Ann Lee @annlee5 March 27, 2017: 4:46 PM ET", "en"),
+            ("6 января 2012 8:39 0", "ru"),  # a comment count after the clock
+        )
+    ]
+    assert read == [
+        [
+            ("2017-04-07T00:00:00", False, "April 7, 2017"),
+            ("2017-04-07T23:06:00", False, "04/07/2017 11:06 p.m."),
+        ],
+        [("2005-10-13T10:36:00", True, "Thursday, 13 October 2005 10:36")],
+        [("2017-03-27T00:00:00", False, "March 27, 2017")],
+        [("2012-01-06T08:39:00", False, "6 января 2012 8:39")],
+    ]
+
+
+def test_a_date_glued_to_words_is_searched(monkeypatch: Any) -> None:
+    import newsspider.core.visibledates as visibledates
+
+    searched: list[str] = []
+    search_dates = visibledates.search_dates
+
+    def search(text: str, **kwargs: Any) -> Any:
+        searched.append(text)
+        return search_dates(text, **kwargs)
+
+    monkeypatch.setattr(visibledates, "search_dates", search)
+    found = VisibleDateParser().read("2012年01月16日09:13华商晨报", "zh")
+    assert searched and [s.moment.isoformat() for s in found] == ["2012-01-16T09:13:00"]
 
 
 @pytest.mark.parametrize(
