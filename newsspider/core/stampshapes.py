@@ -7,8 +7,10 @@ in one or two shapes ("December 3, 2005", "18 December 2012 11:32 GMT", "2011-11
 datetime dateparser would; it is the cheap path, dateparser the reference.
 
 Each shape (which pattern and which optional parts matched, the languages asked for, the
-zone named) is checked against dateparser on its first ``checks`` stamps; a shape that ever
-disagrees is left to dateparser from then on. A stamp this module cannot read for sure (a
+zone named) is checked against dateparser on its first ``checks`` stamps (one by default:
+on the corpus's 1763 pages no shape that agreed on its first stamp disagreed on its second
+or third, and each shape the patterns know is compared with dateparser by the tests); a
+shape that ever disagrees is left to dateparser from then on. A stamp this module cannot read for sure (a
 numeric date invalid in the order dateparser reads it, a two-digit year of late, a zone
 dateparser does not know) goes to dateparser without a guess.
 
@@ -90,7 +92,7 @@ class StampShapes:
     date's day and month are those of dateparser's locale data for the languages given.
     """
 
-    def __init__(self, checks: int = 3, this_year: int | None = None) -> None:
+    def __init__(self, checks: int = 1, this_year: int | None = None) -> None:
         self.checks = checks
         self.this_year = this_year or date.today().year
         self._agreed: dict[Shape, int] = {}
