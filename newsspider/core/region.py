@@ -53,15 +53,15 @@ def best_node(page: Page, weights: Sequence[float]) -> tuple[int, list[float]]:
         scores[block.node] += weight
     # A child comes after its parent in document order: summing children into parents
     # from the last node back fills every subtree in one pass.
+    parents = page.parents
     for node in range(len(scores) - 1, 0, -1):
-        parent = page.parents[node]
+        parent = parents[node]
         if parent >= 0:
             scores[parent] += scores[node]
-    best, best_score = -1, 0.0
-    for node, score in enumerate(scores):
-        if score >= best_score and score > 0:
-            best, best_score = node, score
-    return best, scores
+    top = max(scores, default=0.0)
+    if top <= 0:
+        return -1, scores
+    return len(scores) - 1 - scores[::-1].index(top), scores  # the last of the best
 
 
 def container_of(page: Page, node: int) -> int:
