@@ -10,9 +10,9 @@ Each shape (which pattern and which optional parts matched, the languages asked 
 zone named) is checked against dateparser on its first ``checks`` stamps (one by default:
 on the corpus's 1763 pages no shape that agreed on its first stamp disagreed on its second
 or third, and each shape the patterns know is compared with dateparser by the tests); a
-shape that ever disagrees is left to dateparser from then on. A stamp this module cannot read for sure (a
-numeric date invalid in the order dateparser reads it, a two-digit year of late, a zone
-dateparser does not know) goes to dateparser without a guess.
+shape that ever disagrees is left to dateparser from then on. A stamp this module cannot
+read for sure (a numeric date invalid in the order dateparser reads it, a two-digit year of
+late, a zone dateparser does not know) goes to dateparser without a guess.
 
     >>> calls = []
     >>> def reference(text):  # dateparser in real use
