@@ -224,16 +224,19 @@ class _Walker:
     def __init__(self, page: Page, tokens: Memo[_TokenKey, tuple[str, ...]]) -> None:
         self.page = page
         self.tokens = tokens  # (id, class) -> class_tokens, shared by the parser's pages
-        self.parts: list[list[str]] = []  # text parts of each open block element
-        self.link_counts: list[int] = []
         self.owners: list[int] = []  # node index owning each open block
+        # Text of the innermost open block since its last flush, and how much of it is link
+        # text. Only the innermost can hold any: a block's start and end flush the text
+        # before them, so an outer block's text is always a block already.
+        self.parts: list[str] = []
+        self.link_chars = 0
 
     def walk(self, root: etree._Element) -> None:
         # The hot path of parsing (two iterations per element of every page): one lookup
         # of the tag says what to do, the open-block bookkeeping is inlined and its stacks
         # held in locals.
         page = self.page
-        parts, link_counts, owners = self.parts, self.link_counts, self.owners
+        parts, owners = self.parts, self.owners
         tags, node_tokens, parents, remember = page.tags, page.tokens, page.parents, self.tokens
         cache = remember.entries
         kinds = _KINDS
@@ -266,7 +269,7 @@ class _Walker:
                     ):
                         hidden = el  # its text is not shown; its links are still links
                 if kind == _BLOCK:
-                    if parts and parts[-1]:
+                    if parts:
                         self._flush()
                     key = (el.get("id"), el.get("class"))
                     tokens = cache.get(key)
@@ -277,8 +280,6 @@ class _Walker:
                     owners.append(len(tags))
                     tags.append(tag)
                     node_tokens.append(tokens)
-                    parts.append([])
-                    link_counts.append(0)
                     if tag == "html":
                         page.lang = (el.get("lang") or el.get("xml:lang") or "").strip()
                 elif kind == _LINK:
@@ -289,17 +290,15 @@ class _Walker:
                     else:
                         open_links.append((-1, []))
                 elif kind == _BREAK:
-                    if parts and parts[-1]:
+                    if parts:
                         self._flush()
                 elif kind == _DATA:
                     self._read_inline(el, tag)
                 text = el.text
             else:
                 if kind == _BLOCK:
-                    if parts[-1]:
+                    if parts:
                         self._flush()
-                    parts.pop()
-                    link_counts.pop()
                     owners.pop()
                 elif kind == _LINK:
                     at, words = open_links.pop()
@@ -313,13 +312,12 @@ class _Walker:
             for _, words in open_links:
                 words.append(text)
             # Whitespace before a block's first words is no part of its text.
-            if parts and hidden is None and (parts[-1] or not text.isspace()):
-                parts[-1].append(text)
+            if owners and hidden is None and (parts or not text.isspace()):
+                parts.append(text)
                 if open_links:
-                    link_counts[-1] += len(text.strip())
-        while owners:
+                    self.link_chars += len(text.strip())
+        if parts and owners:
             self._flush()
-            self._pop_block()
 
     def _read_inline(self, el: etree._Element, tag: str) -> None:
         page = self.page
@@ -338,20 +336,14 @@ class _Walker:
             self._read_meta(el)
 
     def _flush(self) -> None:
-        if not self.parts or not self.parts[-1]:
-            return
-        text = normalize_text("".join(self.parts[-1]))
+        """The pending text becomes a block of the innermost open block element."""
+        text = normalize_text("".join(self.parts))
         if text:
             blocks = self.page.blocks
-            links = min(self.link_counts[-1], len(text))
+            links = min(self.link_chars, len(text))
             blocks.append(Block(text, self.owners[-1], links, len(blocks)))
-        self.parts[-1] = []
-        self.link_counts[-1] = 0
-
-    def _pop_block(self) -> None:
-        self.parts.pop()
-        self.link_counts.pop()
-        self.owners.pop()
+        self.parts.clear()
+        self.link_chars = 0
 
     def _read_head(self, head: etree._Element) -> None:
         for el in head.iter():
