@@ -401,14 +401,14 @@ def _stamp_blocks(page: Page, zone: ArticleZone, reach: int) -> list[tuple[int, 
     found: list[tuple[int, Block]] = []
     last = zone.body[-1] if zone.body else len(page.blocks)
     body = set(zone.body)
-    for block in page.blocks:
-        if block.link_ratio >= 0.5 or block.index > last + 1:
-            continue
-        if block.index in body and len(block.text) > _MAX_BODY_STAMP_CHARS:
-            continue  # prose: "founded on May 24, 2003" is not the article's date
+    for block in page.blocks[: last + 2]:  # none after the block after the body
         distance = zone.distance(block.index)
         if distance > reach and block.index < last - _TAIL_BLOCKS:
             continue  # stamps open or close an article; mid-body dates are someone else's
+        if block.link_ratio >= 0.5:
+            continue
+        if block.index in body and len(block.text) > _MAX_BODY_STAMP_CHARS:
+            continue  # prose: "founded on May 24, 2003" is not the article's date
         if zone.contains(page, block.node) or (
             distance <= reach and not in_list_item(page, block.node)
         ):
